@@ -1,0 +1,14 @@
+"""The annual report's figures register: one call gathers every figure the report states."""
+from __future__ import annotations
+
+from . import audits, budget, periods, referrals, training
+from .figures import Register
+
+
+def figures(ds, year: str) -> Register:
+    """Every figure for the financial year `year`, with earlier years' rows the report compares against."""
+    year = periods.parse_year(year)
+    reg = Register()
+    for module in (audits, training, referrals, budget):
+        reg.extend(module.figures(ds, year))
+    return reg

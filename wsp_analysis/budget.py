@@ -1,0 +1,106 @@
+"""Budget: variance per line and in total, net position, partner contributions and reserves.
+
+variance = actual - budget. For spending a positive variance is an overspend
+(adverse); for income a positive variance is more income than planned
+(favourable). net position = actual spending - actual income (positive is a deficit).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .figures import Figure, slug
+
+EXPENDITURE, INCOME = "expenditure", "income"
+
+
+def judgement(section: str, variance) -> str | None:
+    """"adverse", "favourable" or "on budget" for a variance in this section; None when missing."""
+    if variance is None or pd.isna(variance):
+        return None
+    if variance == 0:
+        return "on budget"
+    worse = variance > 0 if section == EXPENDITURE else variance < 0
+    return "adverse" if worse else "favourable"
+
+
+def lines(budget: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Each line with variance, variance as a percent of budget, and the judgement in words."""
+    out = budget[budget["year"] == year][["section", "category", "line", "budget", "actual"]].copy()
+    out["variance"] = out["actual"] - out["budget"]
+    out["variance_pct"] = (out["variance"] / out["budget"] * 100).where(out["budget"] != 0)
+    out["judgement"] = [judgement(s, v) for s, v in zip(out["section"], out["variance"])]
+    return out.reset_index(drop=True)
+
+
+def _total(s: pd.Series):
+    return s.sum() if s.notna().all() else pd.NA  # one missing line makes the total unknown
+
+
+def totals(budget: pd.DataFrame, year: str, by: str = "section") -> pd.DataFrame:
+    """Budget, actual and variance summed by section or by category."""
+    ls = lines(budget, year)
+    keys = ["section", "category"] if by == "category" else ["section"]
+    grp = ls.groupby(keys, sort=False)
+    out = pd.DataFrame({"budget": grp["budget"].agg(_total), "actual": grp["actual"].agg(_total)}).reset_index()
+    out["variance"] = out["actual"] - out["budget"]
+    out["variance_pct"] = (out["variance"] / out["budget"] * 100).where(out["budget"] != 0)
+    out["judgement"] = [judgement(s, v) for s, v in zip(out["section"], out["variance"])]
+    return out
+
+
+def net_position(budget: pd.DataFrame, year: str) -> dict[str, float | None]:
+    """Spending minus income, as planned ("budget") and as happened ("actual"); positive is a deficit."""
+    t = totals(budget, year).set_index("section")
+    out = {}
+    for col in ("budget", "actual"):
+        spend = t[col].get(EXPENDITURE, pd.NA)
+        income = t[col].get(INCOME, pd.NA)
+        out[col] = None if pd.isna(spend) or pd.isna(income) else float(spend - income)
+    return out
+
+
+def contributions(contrib: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Each organisation's contribution and its share of the total."""
+    out = contrib[contrib["year"] == year][["organisation", "amount"]].copy()
+    total = _total(out["amount"])
+    out["share"] = out["amount"] / total if not pd.isna(total) and total else pd.NA
+    return out.reset_index(drop=True)
+
+
+def figures(ds, year: str) -> list[Figure]:
+    src = ds.source("budget")
+    figs: list[Figure] = []
+
+    def trio(base: str, name: str, row) -> None:
+        figs.append(Figure(f"{base}.budget", f"{name}: budget", year, row["budget"], "gbp", source=src))
+        figs.append(Figure(f"{base}.actual", f"{name}: actual", year, row["actual"], "gbp", source=src))
+        figs.append(Figure(f"{base}.variance", f"{name}: variance (actual - budget)", year, row["variance"], "gbp",
+                           row["actual"], row["budget"], src))
+
+    for _, r in totals(ds.budget, year).iterrows():
+        name = "Spending" if r["section"] == EXPENDITURE else "Income"
+        trio(f"budget.{r['section']}", name, r)
+        figs.append(Figure(f"budget.{r['section']}.variance_pct", f"{name}: variance as a percent of budget", year,
+                           r["variance_pct"], "percent", r["variance"], r["budget"], src))
+    for _, r in totals(ds.budget, year, by="category").iterrows():
+        if r["category"] in (EXPENDITURE, INCOME):
+            continue  # same as the section total
+        trio(f"budget.{slug(r['category'])}", r["category"].replace("_", " ").capitalize(), r)
+    for _, r in lines(ds.budget, year).iterrows():
+        trio(f"budget.line.{slug(r['line'])}", r["line"], r)
+    net = net_position(ds.budget, year)
+    figs.append(Figure("budget.net_position", "Net position: actual spending - actual income (positive is a deficit)",
+                       year, net["actual"], "gbp", source=src))
+    figs.append(Figure("budget.net_position_planned", "Planned net position: budgeted spending - budgeted income",
+                       year, net["budget"], "gbp", source=src))
+    csrc = ds.source("contributions")
+    c = contributions(ds.contributions, year)
+    figs.append(Figure("budget.contributions.total", "Partner contributions, all partners (council included)", year,
+                       _total(c["amount"]) if len(c) else None, "gbp", source=csrc))
+    for _, r in c.iterrows():
+        figs.append(Figure(f"budget.contributions.{slug(r['organisation'])}", f"Contribution: {r['organisation']}", year,
+                           r["amount"], "gbp", source=csrc))
+    res = ds.reserves[ds.reserves["year"] == year]["brought_forward"]
+    figs.append(Figure("budget.reserve.brought_forward", "Reserve brought forward from the previous year", year,
+                       res.iloc[0] if len(res) else None, "gbp", source=ds.source("reserves")))
+    return figs
