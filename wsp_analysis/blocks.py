@@ -19,6 +19,12 @@ class Html:
     def _repr_html_(self) -> str:
         return self.body
 
+    def __repr__(self) -> str:  # plain-text copy in the notebook: the text without tags, briefly
+        import re
+
+        text = re.sub(r"<[^>]+>", " ", self.body)
+        return " ".join(text.split())[:200]
+
     def __str__(self) -> str:
         return self.body
 

@@ -31,6 +31,9 @@ class Chart:
     alt: str
     png: bytes
 
+    def __repr__(self) -> str:  # short: the notebook's text/plain copy must not repeat the image
+        return f"Chart({self.title!r})"
+
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'

@@ -1,0 +1,112 @@
+"""Render a report folder: execute the notebook with papermill, convert it with nbconvert, publish atomically.
+
+reports/<partnership>/<period>/ receives report.ipynb (executed, with code, for the
+scrutineer), report.html (for the executive: no code) and figures.csv. Everything is
+built in a staging folder beside the target and swapped in only when complete, so a
+failed run leaves the previous report as it was.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from . import dataset, paths, periods
+from .errors import NotebookFailed, UsageError
+
+log = logging.getLogger("wsp_analysis")
+logging.getLogger("papermill").setLevel(logging.WARNING)  # its per-run chatter hides our own progress lines
+HIDDEN_TAGS = ("parameters", "injected-parameters", "remove_cell")
+
+
+def execute(notebook: Path, out: Path, parameters: dict) -> None:
+    """Run the notebook in its own kernel; NotebookFailed says which cell failed and why."""
+    try:
+        papermill.execute_notebook(str(notebook), str(out), parameters=parameters, progress_bar=False,
+                                   log_output=False, kernel_name="python3")
+    except papermill.PapermillExecutionError as e:
+        raise NotebookFailed(f"{notebook.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} "
+                             f"(the executed notebook, with the traceback, was not kept; run it in JupyterLab "
+                             f"to investigate)") from None
+
+
+def to_html(executed: Path, title: str) -> str:
+    """The executive's HTML: outputs only (no code, no prompts, no stderr)."""
+    nb = nbformat.read(str(executed), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    c = Config()
+    c.HTMLExporter.exclude_input = True
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
+    body, _ = HTMLExporter(config=c, template_name="lab").from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Swap the staging folder in for `final` with two renames; the old report survives any failure."""
+    backup = None
+    if final.exists():
+        backup = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, backup)
+    try:
+        os.replace(staging, final)
+    except OSError:
+        if backup is not None:
+            os.replace(backup, final)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
+           output_dir: str | Path = "reports", notebook: str | None = None) -> Path:
+    """Render one report folder and return its path.
+
+    Raises UsageError (bad arguments), DataValidationError (bad data; no kernel is started)
+    or NotebookFailed (the notebook raised).
+    """
+    try:
+        year = periods.parse_year(year)
+        quarter = periods.parse_quarter(quarter) if quarter else None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    period = periods.period_label(year, quarter)
+    nb_path = paths.notebook(notebook or ("quarterly_report" if quarter else "annual_report"))
+    folder = paths.partnership_dir(partnership, data_dir)
+    ds = dataset.load(folder)  # validate before starting a kernel
+    if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
+        raise UsageError(f"{ds.label} has no data for {year}")
+    final = paths.report_dir(output_dir, partnership, period)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{period}.staging-", dir=final.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable like any folder
+    started = time.perf_counter()
+    log.info("rendering %s %s with %s", partnership, period, nb_path.name)
+    try:
+        parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent),
+                      "output_dir": str(staging)}
+        if quarter:
+            parameters["quarter"] = quarter
+        execute(nb_path, staging / "report.ipynb", parameters)
+        if not (staging / "figures.csv").is_file():
+            raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")
+        title = f"{ds.partnership.name}: {'quarterly' if quarter else 'annual'} report {period}"
+        (staging / "report.html").write_text(to_html(staging / "report.ipynb", title), encoding="utf-8")
+        publish(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log.info("wrote %s in %.1f s", final, time.perf_counter() - started)
+    return final
