@@ -1,0 +1,47 @@
+"""Shared fixtures. The Walsall report is rendered once per test run (a kernel start costs seconds)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wsp_analysis import annual, dataset
+
+REPO = Path(__file__).resolve().parents[1]
+WALSALL = REPO / "data" / "walsall"
+YEAR = "2023-24"
+CLI = [sys.executable, "-m", "wsp_analysis.cli"]
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def walsall():
+    return dataset.load(WALSALL)
+
+
+@pytest.fixture(scope="session")
+def register(walsall):
+    return annual.figures(walsall, YEAR)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """Walsall 2023-24 rendered through the CLI, as a scheduler would run it."""
+    out = tmp_path_factory.mktemp("reports")
+    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "walsall" / YEAR
+
+
+@pytest.fixture
+def walsall_copy(tmp_path):
+    """A writable copy of the Walsall folder, for tests that break the data."""
+    dest = tmp_path / "data" / "walsall"
+    shutil.copytree(WALSALL, dest)
+    return dest
