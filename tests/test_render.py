@@ -37,7 +37,7 @@ def test_html_has_four_sections_and_no_code(rendered):
     body = html[html.index("<body"):]
     for code in ("import ", "wsp_analysis", "display(", "partnership = ", "Traceback"):
         assert code not in body, code
-    assert not re.search(r'class="[^"]*(jp-InputArea|jp-InputPrompt|highlight)', body)
+    assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|jp-InputPrompt|highlight)', body)  # no code cell input
     assert 'alt="Bar chart of the share of multi-agency audits' in html
     assert "data:image/png;base64," in html  # images inline
 
