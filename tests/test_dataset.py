@@ -111,3 +111,15 @@ def test_validate_returns_empty_list_when_valid():
 def test_loaded_tables_keep_spreadsheet_row_numbers(walsall):
     assert list(walsall.reserves["row"]) == [2]
     assert isinstance(walsall.audits, pd.DataFrame)
+
+
+def test_docs_document_every_column():
+    from conftest import REPO
+
+    from wsp_analysis import schemas
+
+    docs = (REPO / "docs" / "data.md").read_text()
+    for t in schemas.tables(("A", "B")).values():
+        section = docs.split(f"## {t.file}", 1)[1].split("\n## ", 1)[0]
+        for c in t.columns:
+            assert f"| `{c.name}` |" in section, (t.file, c.name)
