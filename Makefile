@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed-stamp
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wsp-analysis needs Python 3.11 or newer; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "Installing wsp-analysis and its dependencies into $(VENV) (about a minute the first time)"
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[test]'
 	$(BIN)/python -c 'import matplotlib.pyplot'  # build the font cache once, not inside a timed run
 	touch $(STAMP)
 
