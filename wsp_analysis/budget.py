@@ -13,6 +13,10 @@ from .figures import Figure, slug
 EXPENDITURE, INCOME = "expenditure", "income"
 
 
+def _total(s: pd.Series):
+    return s.sum() if s.notna().all() else pd.NA  # one missing line makes the total unknown
+
+
 def judgement(section: str, variance) -> str | None:
     """"adverse", "favourable" or "on budget" for a variance in this section; None when missing."""
     if variance is None or pd.isna(variance):
@@ -23,17 +27,55 @@ def judgement(section: str, variance) -> str | None:
     return "adverse" if worse else "favourable"
 
 
+def _annual_rows(budget: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The year's outturn per line: its whole-year row, else the sum of all four quarter rows
+    (missing when a quarter is absent or blank; a partial sum is never passed off as the year's)."""
+    rows = budget[budget["year"] == year]
+    quarter = rows["quarter"] if "quarter" in rows else pd.Series(pd.NA, index=rows.index)
+    whole = rows[quarter.isna()]
+    by_q = rows[quarter.notna()]
+    keys = ["section", "category", "line"]
+    summed = []
+    for key, grp in by_q.groupby(keys, sort=False):
+        if key in set(map(tuple, whole[keys].itertuples(index=False))):
+            continue
+        complete = set(grp["quarter"]) == {"Q1", "Q2", "Q3", "Q4"}
+        summed.append(dict(zip(keys, key), budget=_total(grp["budget"]) if complete else pd.NA,
+                           actual=_total(grp["actual"]) if complete else pd.NA))
+    out = pd.concat([whole[[*keys, "budget", "actual"]], pd.DataFrame(summed, columns=[*keys, "budget", "actual"])],
+                    ignore_index=True)
+    return out.astype({"budget": "Float64", "actual": "Float64"})
+
+
+def to_date(budget: pd.DataFrame, year: str, quarter: str) -> pd.DataFrame:
+    """Each line's budget profiled to date, actual to date (Q1 to `quarter`), and the forecast
+    outturn given at `quarter`, from the quarter rows. Missing where a quarter row is absent."""
+    quarters = ["Q1", "Q2", "Q3", "Q4"][: ["Q1", "Q2", "Q3", "Q4"].index(quarter) + 1]
+    rows = budget[(budget["year"] == year) & budget.get("quarter", pd.Series(pd.NA, index=budget.index)).notna()]
+    out = []
+    for key, grp in rows.groupby(["section", "category", "line"], sort=False):
+        upto = grp[grp["quarter"].isin(quarters)]
+        complete = set(upto["quarter"]) == set(quarters)
+        at_q = grp[grp["quarter"] == quarter]
+        forecast = at_q["forecast"].iloc[0] if "forecast" in grp and len(at_q) else pd.NA
+        out.append(dict(zip(("section", "category", "line"), key),
+                        budget=_total(upto["budget"]) if complete else pd.NA,
+                        actual=_total(upto["actual"]) if complete else pd.NA,
+                        forecast=forecast))
+    frame = pd.DataFrame(out, columns=["section", "category", "line", "budget", "actual", "forecast"])
+    frame = frame.astype({"budget": "Float64", "actual": "Float64", "forecast": "Float64"})
+    frame["variance"] = frame["actual"] - frame["budget"]
+    frame["judgement"] = [judgement(s, v) for s, v in zip(frame["section"], frame["variance"])]
+    return frame
+
+
 def lines(budget: pd.DataFrame, year: str) -> pd.DataFrame:
     """Each line with variance, variance as a percent of budget, and the judgement in words."""
-    out = budget[budget["year"] == year][["section", "category", "line", "budget", "actual"]].copy()
+    out = _annual_rows(budget, year)
     out["variance"] = out["actual"] - out["budget"]
     out["variance_pct"] = (out["variance"] / out["budget"] * 100).where(out["budget"] != 0)
     out["judgement"] = [judgement(s, v) for s, v in zip(out["section"], out["variance"])]
     return out.reset_index(drop=True)
-
-
-def _total(s: pd.Series):
-    return s.sum() if s.notna().all() else pd.NA  # one missing line makes the total unknown
 
 
 def totals(budget: pd.DataFrame, year: str, by: str = "section") -> pd.DataFrame:

@@ -183,6 +183,28 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> 
     return frame
 
 
+def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> list[Problem]:
+    """Where row-level bookings exist for a period, training.csv's counts for it must equal their sums."""
+    from .training import bookings_summary  # here, not at the top: training imports nothing from dataset
+
+    summary = bookings_summary(loaded["bookings"])
+    if summary.empty:
+        return []
+    out = []
+    training = loaded["training"]
+    for _, s in summary.iterrows():
+        rows = training[(training["year"] == s["year"]) & (training["quarter"] == s["quarter"])]
+        if rows.empty:
+            continue  # training.csv may give the whole year instead; quarters are then not comparable
+        t = rows.iloc[0]
+        for col in ("bookings", "cancellations", "attended", "no_shows", "occurrences"):
+            if not pd.isna(t[col]) and int(t[col]) != int(s[col]):
+                out.append(Problem(f"{label}/training.csv", f"{int(t[col]):,} {col.replace('_', '-')} in "
+                                   f"{s['year']} {s['quarter']} but bookings.csv has {int(s[col]):,}",
+                                   row=int(t["row"]), column=col))
+    return out
+
+
 def validate(folder: str | Path) -> list[Problem]:
     """Every problem in the partnership folder (empty list when valid)."""
     try:
@@ -206,6 +228,8 @@ def load(folder: str | Path) -> Dataset:
             frame = read_table(folder / spec.file, spec, f"{label}/{spec.file}", problems)
             if frame is not None:
                 loaded[name] = frame
+    if not problems:
+        problems.extend(training_matches_bookings(loaded, label))
     if problems:
         raise DataValidationError(problems)
     return Dataset(partnership=partnership, folder=folder, tables=loaded, label=label)

@@ -63,3 +63,9 @@ def describe(year: str, quarter: str | None = None) -> str:
     first, last = quarter_dates(year, quarter) if quarter else year_dates(year)
     name = f"{parse_quarter(quarter)} {year}" if quarter else year
     return f"{name} ({first.day} {first:%B %Y} to {last.day} {last:%B %Y})"
+
+
+def of_date(d: date) -> tuple[str, str]:
+    """The financial year and quarter a date falls in: 2024-01-15 -> ("2023-24", "Q4")."""
+    start = d.year if d.month >= 4 else d.year - 1
+    return f"{start}-{(start + 1) % 100:02d}", QUARTERS[((d.month - 4) % 12) // 3]

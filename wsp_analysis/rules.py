@@ -84,6 +84,16 @@ def percent(raw: str) -> float:
     return value
 
 
+def iso_date(raw: str):
+    """A date written YYYY-MM-DD (as spreadsheets export ISO dates)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise RuleBroken(f'"{raw}" is not a date written like 2023-04-30') from None
+
+
 def one_of(allowed: Sequence[str], what: str) -> Rule:
     """One of a fixed list of words, matched exactly."""
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from . import rules
 
+BOOKING_STATUSES = ("attended", "no_show", "cancelled")
+
 # How a blank cell is read: "missing" (not available, kept as NA; never 0) or "refuse".
 MISSING, REFUSE = "missing", "refuse"
 
@@ -225,12 +227,33 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
                        doc="expenditure or income."),
                 Column("category", rules.text, blank=REFUSE, doc="Group of lines, e.g. staffing, non_staffing, income."),
                 Column("line", rules.text, blank=REFUSE, doc="Budget line as the accounts name it."),
-                _money("budget", "Budgeted pounds for the year (blank: not available)."),
-                _money("actual", "Actual pounds spent or received."),
+                _money("budget", "Budgeted pounds for the year, or for a quarter row the budget profiled to that "
+                                 "quarter (blank: not available)."),
+                _money("actual", "Actual pounds spent or received in the year or quarter."),
+                Column("quarter", rules.quarter, required=False,
+                       doc="Q1-Q4 for in-year monitoring rows; blank for the year's outturn."),
+                Column("forecast", rules.money, required=False, dtype="Float64",
+                       doc="On a quarter row: the forecast outturn for the whole year as at that quarter."),
                 _SOURCE,
             ),
-            key=("year", "section", "line"),
-            doc="Budget and actual for each expenditure and income line.",
+            key=("year", "quarter", "section", "line"),
+            doc="Budget and actual for each expenditure and income line: one row per year, or per quarter.",
+        ),
+        Table(
+            "bookings",
+            (
+                Column("booking_id", rules.text, blank=REFUSE, doc="Unique reference of the booking request."),
+                Column("date", rules.iso_date, blank=REFUSE, doc="Date of the session booked (YYYY-MM-DD)."),
+                Column("course", rules.text, blank=REFUSE, doc="Course title (the event)."),
+                Column("occurrence", rules.text, blank=REFUSE, doc="Reference of the session (one run of a course)."),
+                Column("agency", rules.text, doc="Agency of the person booked (blank: not recorded)."),
+                Column("status", rules.one_of(BOOKING_STATUSES, "a booking status"), blank=REFUSE,
+                       doc="attended, no_show (booked, not cancelled, did not attend) or cancelled."),
+                _SOURCE,
+            ),
+            key=("booking_id",),
+            doc="Row-level training bookings, one row per booking request (optional detail: may hold only its "
+                "header). Bookings = attended + no_show rows; cancelled rows count only as cancellations.",
         ),
         Table(
             "contributions",

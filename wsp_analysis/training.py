@@ -59,6 +59,27 @@ def rates(totals: pd.Series) -> dict[str, float | None]:
     return out
 
 
+def bookings_summary(bookings: pd.DataFrame) -> pd.DataFrame:
+    """Counts per year and quarter from row-level bookings (one row per booking request).
+
+    bookings = attended + no_show rows; cancelled rows count only as cancellations;
+    events = distinct courses and occurrences = distinct sessions with any booking request.
+    """
+    cols = ["year", "quarter", "events", "occurrences", "bookings", "cancellations", "attended", "no_shows"]
+    if bookings.empty:
+        return pd.DataFrame(columns=cols)
+    b = bookings.assign(**dict(zip(("year", "quarter"), zip(*[periods.of_date(d) for d in bookings["date"]]))))
+    status = b["status"]
+    b = b.assign(attended=status.eq("attended"), no_shows=status.eq("no_show"), cancellations=status.eq("cancelled"))
+    g = b.groupby(["year", "quarter"])
+    out = pd.DataFrame({
+        "events": g["course"].nunique(), "occurrences": g["occurrence"].nunique(),
+        "cancellations": g["cancellations"].sum(), "attended": g["attended"].sum(), "no_shows": g["no_shows"].sum(),
+    })
+    out["bookings"] = out["attended"] + out["no_shows"]
+    return out.reset_index()[cols]
+
+
 def course_completion(courses: pd.DataFrame, year: str) -> pd.DataFrame:
     """Each e-learning course's take-up in the year, with completion rate = completed / signed up."""
     out = courses[courses["year"] == year][["course", "signed_up", "completed", "in_progress"]].copy()

@@ -1,0 +1,34 @@
+"""docs/data.md, written from the table specifications so the docs cannot drift from the code.
+
+    python -m wsp_analysis.docs > docs/data.md
+"""
+from __future__ import annotations
+
+from .schemas import REFUSE, tables
+
+INTRO = "# Data tables\n\nEach partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per\ntable below. Every table is required; a partnership with no records for one keeps its header row.\nFiles are UTF-8 (a byte-order mark is fine), comma-separated, with a header row. Column order is free.\n\nCells:\n\n- A blank cell means **not available** and is never read as 0. Where a source leaves a cell blank\n  but its own totals show the blank is 0 (Walsall's Table 1 grade cells; two income budget lines),\n  record 0 and say so in `source`.\n- Counts are whole numbers, 0 or more; thousands separators are allowed (`1,617`).\n- Money is pounds: `33988`, `£33,988`, `33,988.00`; `(1,500)` is -1,500.\n- Years are financial years, April to March, written `2023-24`; quarters `Q1` (April-June) to `Q4`\n  (January-March).\n- `source` says where the row comes from: the document and its table or section.\n- A column not listed here is refused, so a misspelt column is never silently ignored.\n\n## partnership.yaml\n\n| key | required | meaning |\n| --- | --- | --- |\n| `name` | yes | the partnership's name, as reports print it |\n| `short_name` | no | abbreviation (e.g. WSP) |\n| `statutory_partners` | yes | list: the local authority, police and integrated care board |\n| `priorities` | no | list of the partnership's priorities |\n| `grade_scale` | yes | list of audit grades, best first (at least two) |\n| `synthetic` | no | `true` when the data is generated; reports then say so at the top |\n| `source` | no | the document the facts come from |\n\n"
+
+WALSALL = "## Walsall\n\n`data/walsall/` transcribes the Walsall Safeguarding Partnership Annual Report 2023-2024\n(`../shared/seeds/002_3cfe3ce716ad6625.txt`): Table 1 (audit grades by quarter, as counts), Table 2\n(2019-20 to 2022-23 as published percentages: no counts were published for those years, so none\nare invented), the training statistics panel and text, the neglect e-learning course, the\nrapid-review referral table, self-neglect panel referrals (Q2 and Q4 not published: blank, not 0)\nand Appendix 1 (budget, contributions, the reserve of £299,260, printed `£299.260`).\nEach row's `source` names its table or section.\n"
+
+
+def data_reference() -> str:
+    out = [INTRO.rstrip("\n"), ""]
+    for t in tables(("Outstanding", "Good", "Requires Improvement", "Inadequate")).values():
+        out += [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "",
+                "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
+        for c in t.columns:
+            blank = ("refused" if c.blank == REFUSE else
+                     "whole year" if c.name == "quarter" else "not available")
+            out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank} | {c.doc} |")
+        checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
+        if t.name == "training":
+            checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
+                          "their sums.")
+        if checks:
+            out += ["", "Rules across columns:", ""] + [f"- {c}" for c in checks]
+        out.append("")
+    return "\n".join(out) + "\n" + WALSALL
+
+
+if __name__ == "__main__":
+    print(data_reference(), end="")
