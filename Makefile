@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wsp-analysis needs Python 3.11 or newer; set PYTHON=python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing wsp-analysis and its dependencies into $(VENV) (about a minute the first time)"
-	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[test,distributed]'
 	$(BIN)/python -c 'import matplotlib.pyplot'  # build the font cache once, not inside a timed run
 	touch $(STAMP)
 

@@ -24,7 +24,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_report_folder_contents(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == ["figures.csv", "report.html", "report.ipynb"]
-    assert not [p for p in rendered.parent.iterdir() if p.name.startswith(".")]  # no staging left behind
+    leftovers = [p.name for p in rendered.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")]
+    assert leftovers == []  # no staging folder left behind
 
 
 def test_html_has_four_sections_and_no_code(rendered):
@@ -107,10 +108,15 @@ def test_failing_notebook_raises_and_keeps_previous_report(tmp_path, rendered, m
     shutil.copytree(rendered, out / "walsall" / YEAR)
     before = snapshot(out / "walsall" / YEAR)
     monkeypatch.setattr(paths, "notebook", lambda name: bad)
-    with pytest.raises(NotebookFailed, match="RuntimeError: deliberate failure"):
+    with pytest.raises(NotebookFailed, match="RuntimeError: deliberate failure") as e:
         render.render("walsall", YEAR, data_dir=WALSALL.parent, output_dir=out)
     assert snapshot(out / "walsall" / YEAR) == before
-    assert [p.name for p in (out / "walsall").iterdir()] == [YEAR]
+    assert sorted(p.name for p in (out / "walsall").iterdir()) == [f".{YEAR}.lock", YEAR, "failed"]
+    # the executed notebook, error cell included, is kept for diagnosis; no HTML is published for it
+    (kept,) = (out / "walsall" / "failed").iterdir()
+    assert kept.name.startswith(f"{YEAR}-") and str(kept) in str(e.value)
+    assert [p.name for p in kept.iterdir()] == ["report.ipynb"]
+    assert "deliberate failure" in (kept / "report.ipynb").read_text()
 
 
 def test_publish_restores_old_report_when_the_swap_fails(tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from .figures import Figure, slug
 EXPENDITURE, INCOME = "expenditure", "income"
 
 
-def _total(s: pd.Series):
+def total(s: pd.Series):
     return s.sum() if s.notna().all() else pd.NA  # one missing line makes the total unknown
 
 
@@ -40,8 +40,8 @@ def _annual_rows(budget: pd.DataFrame, year: str) -> pd.DataFrame:
         if key in set(map(tuple, whole[keys].itertuples(index=False))):
             continue
         complete = set(grp["quarter"]) == {"Q1", "Q2", "Q3", "Q4"}
-        summed.append(dict(zip(keys, key), budget=_total(grp["budget"]) if complete else pd.NA,
-                           actual=_total(grp["actual"]) if complete else pd.NA))
+        summed.append(dict(zip(keys, key), budget=total(grp["budget"]) if complete else pd.NA,
+                           actual=total(grp["actual"]) if complete else pd.NA))
     out = pd.concat([whole[[*keys, "budget", "actual"]], pd.DataFrame(summed, columns=[*keys, "budget", "actual"])],
                     ignore_index=True)
     return out.astype({"budget": "Float64", "actual": "Float64"})
@@ -59,8 +59,8 @@ def to_date(budget: pd.DataFrame, year: str, quarter: str) -> pd.DataFrame:
         at_q = grp[grp["quarter"] == quarter]
         forecast = at_q["forecast"].iloc[0] if "forecast" in grp and len(at_q) else pd.NA
         out.append(dict(zip(("section", "category", "line"), key),
-                        budget=_total(upto["budget"]) if complete else pd.NA,
-                        actual=_total(upto["actual"]) if complete else pd.NA,
+                        budget=total(upto["budget"]) if complete else pd.NA,
+                        actual=total(upto["actual"]) if complete else pd.NA,
                         forecast=forecast))
     frame = pd.DataFrame(out, columns=["section", "category", "line", "budget", "actual", "forecast"])
     frame = frame.astype({"budget": "Float64", "actual": "Float64", "forecast": "Float64"})
@@ -83,7 +83,7 @@ def totals(budget: pd.DataFrame, year: str, by: str = "section") -> pd.DataFrame
     ls = lines(budget, year)
     keys = ["section", "category"] if by == "category" else ["section"]
     grp = ls.groupby(keys, sort=False)
-    out = pd.DataFrame({"budget": grp["budget"].agg(_total), "actual": grp["actual"].agg(_total)}).reset_index()
+    out = pd.DataFrame({"budget": grp["budget"].agg(total), "actual": grp["actual"].agg(total)}).reset_index()
     out["variance"] = out["actual"] - out["budget"]
     out["variance_pct"] = (out["variance"] / out["budget"] * 100).where(out["budget"] != 0)
     out["judgement"] = [judgement(s, v) for s, v in zip(out["section"], out["variance"])]
@@ -104,8 +104,8 @@ def net_position(budget: pd.DataFrame, year: str) -> dict[str, float | None]:
 def contributions(contrib: pd.DataFrame, year: str) -> pd.DataFrame:
     """Each organisation's contribution and its share of the total."""
     out = contrib[contrib["year"] == year][["organisation", "amount"]].copy()
-    total = _total(out["amount"])
-    out["share"] = out["amount"] / total if not pd.isna(total) and total else pd.NA
+    all_ = total(out["amount"])
+    out["share"] = out["amount"] / all_ if not pd.isna(all_) and all_ else pd.NA
     return out.reset_index(drop=True)
 
 
@@ -138,7 +138,7 @@ def figures(ds, year: str) -> list[Figure]:
     csrc = ds.source("contributions")
     c = contributions(ds.contributions, year)
     figs.append(Figure("budget.contributions.total", "Partner contributions, all partners (council included)", year,
-                       _total(c["amount"]) if len(c) else None, "gbp", source=csrc))
+                       total(c["amount"]) if len(c) else None, "gbp", source=csrc))
     for _, r in c.iterrows():
         figs.append(Figure(f"budget.contributions.{slug(r['organisation'])}", f"Contribution: {r['organisation']}", year,
                            r["amount"], "gbp", source=csrc))

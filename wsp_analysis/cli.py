@@ -1,6 +1,6 @@
 """wsp-analysis: a thin command line over the library.
 
-Exit status: 0 ok; 1 the notebook failed; 2 invalid data or arguments.
+Exit status: 0 ok; 1 the notebook failed (run-all: any run failed); 2 invalid data or arguments.
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, dataset, params, render
+from . import __version__, dataset, params, render, runner
 from .errors import DataValidationError, NotebookFailed, UsageError, WspError
 
 EXIT_OK, EXIT_NOTEBOOK, EXIT_INVALID = 0, 1, 2
@@ -30,6 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--output-dir", help="where report folders go (default: reports)")
     r.add_argument("--notebook", help="notebook name in notebooks/ (default: annual_report, or quarterly_report "
                                       "when a quarter is given)")
+
+    a = sub.add_parser("run-all", help="render every params file in parallel; a failing run fails only itself",
+                       description="Render every params/<partnership>/<period>.yaml. Exit 0 when all succeeded, "
+                                   "1 when any run failed, 2 for invalid arguments.")
+    a.add_argument("params_dir", nargs="?", default="params", metavar="DIR", help="folder of params files "
+                                                                                  "(default: params)")
+    a.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
+    a.add_argument("--only", metavar="GLOB", help="render only params files whose path matches, e.g. '*-Q3.yaml'")
+    a.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="send the runs to a dask.distributed cluster")
+    a.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only)")
 
     v = sub.add_parser("validate", help="check a partnership folder and print every problem",
                        description="Validate a partnership folder (partnership.yaml and its tables).")
@@ -52,6 +62,13 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+def _run_all(args) -> int:
+    files = runner.discover(args.params_dir, args.only)
+    results = runner.run_all(files, workers=args.workers, scheduler=args.scheduler, progress=not args.no_progress)
+    print(runner.summary(results))
+    return EXIT_OK if all(r.status == runner.OK for r in results) else EXIT_NOTEBOOK
+
+
 def _validate(args) -> int:
     path = Path(args.path)
     problems = dataset.validate(path)
@@ -68,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="wsp-analysis: %(message)s", stream=sys.stderr)
     args = _parser().parse_args(argv)
     try:
-        return {"report": _report, "validate": _validate}[args.command](args)
+        return {"report": _report, "run-all": _run_all, "validate": _validate}[args.command](args)
     except DataValidationError as e:
         print(e.report(), file=sys.stderr)
         return EXIT_INVALID

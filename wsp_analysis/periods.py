@@ -69,3 +69,8 @@ def of_date(d: date) -> tuple[str, str]:
     """The financial year and quarter a date falls in: 2024-01-15 -> ("2023-24", "Q4")."""
     start = d.year if d.month >= 4 else d.year - 1
     return f"{start}-{(start + 1) % 100:02d}", QUARTERS[((d.month - 4) % 12) // 3]
+
+
+def quarters_to(quarter: str) -> tuple[str, ...]:
+    """Q1 up to and including `quarter`: the quarters of a year-to-date figure."""
+    return QUARTERS[: QUARTERS.index(parse_quarter(quarter)) + 1]

@@ -61,6 +61,15 @@ def quarter_volumes(referrals: pd.DataFrame, year: str, referral_type: str, meas
     return pd.DataFrame({"quarter": list(periods.QUARTERS), "count": counts.to_numpy()}).astype({"count": "Int64"})
 
 
+def quarters_volume(referrals: pd.DataFrame, year: str, quarters, referral_type: str, measure: str):
+    """Sum of the given quarters' counts; missing unless every quarter has a count."""
+    rows = referrals[(referrals["year"] == year) & referrals["quarter"].isin(list(quarters))
+                     & (referrals["referral_type"] == referral_type) & (referrals["measure"] == measure)]
+    if set(rows["quarter"]) != set(quarters) or rows["count"].isna().any():
+        return pd.NA
+    return rows["count"].sum()
+
+
 def volume(referrals: pd.DataFrame, year: str, referral_type: str, measure: str):
     v = year_volumes(referrals, year)
     hit = v[(v["referral_type"] == referral_type) & (v["measure"] == measure)]

@@ -7,11 +7,14 @@ failed run leaves the previous report as it was.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -19,7 +22,7 @@ import papermill
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from . import dataset, paths, periods
+from . import dataset, export, paths, periods
 from .errors import NotebookFailed, UsageError
 
 log = logging.getLogger("wsp_analysis")
@@ -33,25 +36,43 @@ def execute(notebook: Path, out: Path, parameters: dict) -> None:
         papermill.execute_notebook(str(notebook), str(out), parameters=parameters, progress_bar=False,
                                    log_output=False, kernel_name="python3")
     except papermill.PapermillExecutionError as e:
-        raise NotebookFailed(f"{notebook.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue} "
-                             f"(the executed notebook, with the traceback, was not kept; run it in JupyterLab "
-                             f"to investigate)") from None
+        raise NotebookFailed(f"{notebook.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
 
 
-def to_html(executed: Path, title: str) -> str:
-    """The executive's HTML: outputs only (no code, no prompts, no stderr)."""
-    nb = nbformat.read(str(executed), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-    c = Config()
-    c.HTMLExporter.exclude_input = True
-    c.HTMLExporter.exclude_input_prompt = True
-    c.HTMLExporter.exclude_output_prompt = True
-    c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = HIDDEN_TAGS
-    body, _ = HTMLExporter(config=c, template_name="lab").from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+@contextlib.contextmanager
+def period_lock(folder: Path, period: str):
+    """Hold an exclusive lock for one period, so two runs of it never interleave; a second run waits.
+
+    The lock is an flock on reports/<partnership>/.<period>.lock: the kernel releases it if the
+    process dies, so a crashed run never leaves the period locked.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".{period}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("waiting: another run of %s holds %s", period, handle.name)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def keep_failed(staging: Path, partnership_folder: Path, period: str) -> Path | None:
+    """Move a failed run's executed notebook (with its error cell) to failed/<period>-<timestamp>/."""
+    executed = staging / "report.ipynb"
+    if not executed.is_file():
+        return None
+    dest = partnership_folder / "failed" / f"{period}-{datetime.now():%Y%m%dT%H%M%S%f}"
+    dest.mkdir(parents=True)
+    shutil.move(str(executed), dest / "report.ipynb")
+    return dest
+
+
+def to_html(executed: Path, title: str, status: str | None = None) -> str:
+    """The executive's HTML: outputs only (no code, no prompts, no stderr), through our own template."""
+    return export.to_html(executed, title, status)
 
 
 def publish(staging: Path, final: Path) -> None:
@@ -68,6 +89,12 @@ def publish(staging: Path, final: Path) -> None:
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_outputs(staging: Path, ds, period: str, quarter: str | None) -> None:
+    """Everything the library writes beside the executed notebook: the executive's HTML (and tables)."""
+    title = f"{ds.partnership.name}: {'quarterly' if quarter else 'annual'} report {period}"
+    (staging / "report.html").write_text(to_html(staging / "report.ipynb", title), encoding="utf-8")
 
 
 def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
@@ -89,24 +116,27 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
         raise UsageError(f"{ds.label} has no data for {year}")
     final = paths.report_dir(output_dir, partnership, period)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{period}.staging-", dir=final.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable like any folder
     started = time.perf_counter()
     log.info("rendering %s %s with %s", partnership, period, nb_path.name)
-    try:
-        parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent),
-                      "output_dir": str(staging)}
-        if quarter:
-            parameters["quarter"] = quarter
-        execute(nb_path, staging / "report.ipynb", parameters)
-        if not (staging / "figures.csv").is_file():
-            raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")
-        title = f"{ds.partnership.name}: {'quarterly' if quarter else 'annual'} report {period}"
-        (staging / "report.html").write_text(to_html(staging / "report.ipynb", title), encoding="utf-8")
-        publish(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with period_lock(final.parent, period):
+        staging = Path(tempfile.mkdtemp(prefix=f".{period}.staging-", dir=final.parent))
+        staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable like any folder
+        try:
+            parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent),
+                          "output_dir": str(staging)}
+            if quarter:
+                parameters["quarter"] = quarter
+            try:
+                execute(nb_path, staging / "report.ipynb", parameters)
+            except NotebookFailed as e:
+                kept = keep_failed(staging, final.parent, period)
+                raise NotebookFailed(f"{e}; the executed notebook, with the error, is in {kept}" if kept
+                                     else str(e)) from None
+            if not (staging / "figures.csv").is_file():
+                raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")
+            write_outputs(staging, ds, period, quarter)
+            publish(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful publish
     log.info("wrote %s in %.1f s", final, time.perf_counter() - started)
     return final

@@ -50,6 +50,14 @@ def year_totals(training: pd.DataFrame, year: str) -> pd.Series:
     return pd.Series({c: pd.NA for c in COUNTS}, dtype="object")
 
 
+def quarter_totals(training: pd.DataFrame, year: str, quarters) -> pd.Series:
+    """Counts summed over the given quarter rows of the year (missing unless every one is present and filled)."""
+    rows = training[(training["year"] == year) & training["quarter"].isin(list(quarters))]
+    if set(rows["quarter"]) != set(quarters):
+        return pd.Series({c: pd.NA for c in COUNTS}, dtype="object")
+    return pd.Series({c: _sum_or_missing(rows[c]) for c in COUNTS}, dtype="object")
+
+
 def rates(totals: pd.Series) -> dict[str, float | None]:
     """attendance_rate, no_show_rate and utilisation_rate from a row of counts (None when not computable)."""
     out = {}
