@@ -41,7 +41,12 @@ def partnership_dir(partnership: str, explicit_data_dir: str | Path | None = Non
 
 
 def notebook(name: str) -> Path:
-    """notebooks/<name>.ipynb of the repository."""
+    """notebooks/<name>.ipynb of the repository, or `name` itself when it is a path to an .ipynb file."""
+    if name.endswith(".ipynb"):
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise UsageError(f"{name}: no such notebook")
+        return path.resolve()
     for c in _candidates("notebooks"):
         path = c / f"{name}.ipynb"
         if path.is_file():
