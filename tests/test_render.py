@@ -23,7 +23,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_report_folder_contents(rendered):
-    assert sorted(p.name for p in rendered.iterdir()) == ["figures.csv", "report.html", "report.ipynb"]
+    assert sorted(p.name for p in rendered.iterdir()) == ["figures.csv", "report.html", "report.ipynb", "tables.ods",
+                                                          "tables.xlsx"]
     leftovers = [p.name for p in rendered.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")]
     assert leftovers == []  # no staging folder left behind
 
@@ -39,8 +40,8 @@ def test_html_has_four_sections_and_no_code(rendered):
     for code in ("import ", "wsp_analysis", "display(", "partnership = ", "Traceback"):
         assert code not in body, code
     assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|jp-InputPrompt|highlight)', body)  # no code cell input
-    assert 'alt="Bar chart of the share of multi-agency audits' in html
-    assert "data:image/png;base64," in html  # images inline
+    assert '<desc id="c' in html and ">Bar chart of the share of multi-agency audits" in html  # alt text as <desc>
+    assert "<svg " in html  # charts inline, as SVG
 
 
 def test_figures_csv_matches_library(rendered, register):

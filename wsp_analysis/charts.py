@@ -1,14 +1,21 @@
 """Charts for reports: seaborn on the Analysis Function palette, never colour alone (direct labels
 and hatching), a headline title and a subtitle naming the measure, and alt text made from the data.
 
-Each function returns a Chart, which displays as an <img> with its alt text in both JupyterLab and
-the rendered HTML (nbconvert's own image output drops alt text).
+Every chart is drawn from a DataTable, the same one the report shows beside it, so the chart, its
+alt text and its table cannot disagree. A Chart displays as an inline SVG (text kept as text, so it
+stays sharp, small and selectable) with role="img", a <title> and a <desc> holding the alt text;
+with IMAGE_FORMAT = "png" it is an <img> with alt text instead (nbconvert's own image output
+drops alt text, so neither goes through it).
 """
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import html
 import io
+import re
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -18,10 +25,24 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+from . import datatables  # noqa: E402
 from . import formatting as fmt  # noqa: E402
+from .datatables import DataTable  # noqa: E402
 
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
-HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
+HATCHES = ["", "//", "xx", "\\\\", "--", ".."]  # dots last: drawn as curves, they cost the most bytes
+TEXT = "#0B0C0C"  # near-black, as GOV.UK text: 19:1 on white
+IMAGE_FORMAT = "svg"
+CHART_MIME = "application/vnd.wsp-analysis.chart+json"  # the chart's data, kept in the executed notebook
+RC = {
+    "svg.fonttype": "none",  # text stays <text>, not paths: a third of the size, and the browser's own font
+    "svg.hashsalt": "wsp-analysis",  # the same chart gives the same SVG on every run
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "Helvetica", "Liberation Sans", "DejaVu Sans"],
+    "text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT, "ytick.color": TEXT,
+}
+
+PROSE = {"count": fmt.count, "proportion": fmt.pct, "percent": fmt.percent, "gbp": fmt.gbp}
 
 
 @dataclass(frozen=True)
@@ -29,94 +50,194 @@ class Chart:
     title: str
     subtitle: str
     alt: str
-    png: bytes
+    image: str | bytes  # SVG text, or PNG bytes
+    points: tuple[tuple[str, str, object], ...] = ()  # (row, column, value) of the source table, as drawn
+    table: str = ""  # title of the DataTable the chart is drawn from
 
     def __repr__(self) -> str:  # short: the notebook's text/plain copy must not repeat the image
         return f"Chart({self.title!r})"
 
+    @property
+    def format(self) -> str:
+        return "svg" if isinstance(self.image, str) else "png"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self._repr_html_(), "text/plain": repr(self),
+                CHART_MIME: {"title": self.title, "alt": self.alt, "table": self.table,
+                             "points": [[r, c, fmt.sheet_value(v) if fmt.is_missing(v) else v]
+                                        for r, c, v in self.points]}}
+
     def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
-                f"<figcaption>{html.escape(self.subtitle)}</figcaption></figure>")
+        caption = "<figcaption>The data are in the table below the chart.</figcaption>"
+        if self.format == "png":
+            data = base64.b64encode(self.image).decode("ascii")
+            return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+                    f"{caption}</figure>")
+        return f'<figure class="chart">{self.image}{caption}</figure>'
 
 
-def _finish(fig, ax, title: str, subtitle: str, alt: str) -> Chart:
-    if ax.get_ylabel() == "" and ax.get_xlabel() == "":  # horizontal bars: thousands-separated value axis
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+def _inline_svg(svg: str, title: str, alt: str) -> str:
+    """matplotlib's SVG made fit to sit inside HTML: no XML prolog or metadata, ids unique to this chart
+    (several charts share one page), scalable, and announced as one image with its title and alt text."""
+    key = "c" + hashlib.sha1((title + alt).encode("utf-8")).hexdigest()[:6]
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', svg)
+    svg = re.sub(r'(href=")#([^"]+)"', rf'\1#{key}-\2"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
+    svg = re.sub(r'^<svg ([^>]*?)width="[^"]*" height="[^"]*" ', r"<svg \1", svg)
+    head = (f'<svg role="img" aria-labelledby="{key}-title {key}-desc" class="chart-image" ')
+    svg = head + svg[len("<svg "):]
+    close = svg.index(">") + 1
+    return (svg[:close] + f'<title id="{key}-title">{html.escape(title)}</title>'
+            f'<desc id="{key}-desc">{html.escape(alt)}</desc>' + svg[close:]).strip()
+
+
+def _with_style(draw):
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(RC):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+def _finish(fig, ax, title: str, subtitle: str, alt: str, data: DataTable, points) -> Chart:
     ax.set_title(f"{title}\n", loc="left", fontsize=13, fontweight="bold")
     ax.text(0, 1.02, subtitle, transform=ax.transAxes, fontsize=10, color="#3D3D3D")
     sns.despine(ax=ax)
     fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
+    if IMAGE_FORMAT == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        image = _inline_svg(buf.getvalue().decode("utf-8"), title, alt)
+    else:
+        fig.savefig(buf, format="png", dpi=110)
+        image = buf.getvalue()
     plt.close(fig)
-    return Chart(title, subtitle, alt, buf.getvalue())
+    return Chart(title, subtitle, alt, image, tuple(points), data.title)
 
 
-def _hatch(ax, n_groups: int, n_hue: int) -> None:
-    # seaborn draws one container per hue level; hatch each level differently
+def _points(data: DataTable, rows: list[str], columns: list[str]) -> list[tuple[str, str, object]]:
+    return [(r, c, data.value(r, c)) for r in rows for c in columns]
+
+
+def _say(data: DataTable, row: str, column: str, value) -> str:
+    """A value as prose says it (whole percents): chart labels and alt text read like the key messages."""
+    kind = data.kind(data.row_index(row), column)
+    return PROSE.get(kind, str)(value) if not fmt.is_missing(value) else fmt.NOT_AVAILABLE
+
+
+def _hatch(ax, n_hue: int) -> None:
+    # seaborn draws one container per hue level; hatch each level differently, so colour is never alone
     for i, container in enumerate(ax.containers[:n_hue]):
         for bar in container:
             bar.set_hatch(HATCHES[i % len(HATCHES)])
             bar.set_edgecolor("white")
 
 
-def audit_grades(shares: pd.DataFrame, title: str) -> Chart:
-    """Grouped bars: share of audits in each grade, by year (from audits.year_shares)."""
-    d = shares.dropna(subset=["share"]).copy()
-    d["percent_value"] = d["share"].astype(float) * 100
-    grades = [g for g in d["grade"].cat.categories if g in set(d["grade"])] if hasattr(d["grade"], "cat") else list(
-        dict.fromkeys(d["grade"]))
-    d["grade"] = d["grade"].astype(str)
+def _wrap(label: str, width: int = 26) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _long(data: DataTable, rows: list[str], columns: list[str], say=None) -> pd.DataFrame:
+    """The points to draw, long form; a missing value is drawn as no bar and labelled [x], never as 0."""
+    pts = _points(data, rows, columns)
+    return pd.DataFrame({"row": [r for r, _, _ in pts], "column": [c for _, c, _ in pts],
+                         "value": [0.0 if fmt.is_missing(v) else float(v) for _, _, v in pts],
+                         "label": [say(v) if say else _say(data, r, c, v) for r, c, v in pts]})
+
+
+@_with_style
+def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: str, subtitle: str,
+                 alt_intro: str, y_label: str, scale: float = 1.0, y_max: float | None = None) -> Chart:
+    """Vertical bars: one group per row of the table (e.g. a year), one hatched bar per column (e.g. a grade).
+
+    `scale` turns stored values into axis units (100 for proportions drawn as percent).
+    """
+    d = _long(data, rows, columns)
+    d["drawn"] = d["value"] * scale
     fig, ax = plt.subplots(figsize=(9, 4.6))
-    sns.barplot(data=d, x="year", y="percent_value", hue="grade", hue_order=grades, palette=PALETTE[: len(grades)],
-                ax=ax)
-    _hatch(ax, d["year"].nunique(), len(grades))
-    for container in ax.containers:
-        ax.bar_label(container, fmt="%.0f%%", fontsize=8, padding=1)
-    ax.set_xlabel("Financial year")
-    ax.set_ylabel("Share of audits (%)")
-    ax.set_ylim(0, 100)
-    ax.legend(title="Grade", frameon=False, ncols=len(grades), loc="upper left", bbox_to_anchor=(0, 1.0))
-    years = list(dict.fromkeys(d["year"]))
-    parts = []
-    for g in grades:
-        vals = d[d["grade"] == g].set_index("year")["share"]
-        parts.append(f"{g}: " + ", ".join(f"{y} {fmt.pct(vals.get(y))}" for y in years))
-    alt = (f"Bar chart of the share of multi-agency audits in each grade, {years[0]} to {years[-1]}. "
-           + ". ".join(parts) + ".")
-    return _finish(fig, ax, title, "Share of audits in each grade, by financial year (%)", alt)
+    sns.barplot(data=d, x="row", y="drawn", hue="column", hue_order=columns, order=rows,
+                palette=PALETTE[: len(columns)], saturation=1, ax=ax)
+    _hatch(ax, len(columns))
+    for container, col in zip(ax.containers, columns):
+        labels = [d[(d["row"] == r) & (d["column"] == col)]["label"].iloc[0] for r in rows]
+        ax.bar_label(container, labels=labels, fontsize=8, padding=1)
+    ax.set_xlabel(data.columns[0])
+    ax.set_ylabel(y_label)
+    if y_max is not None:
+        ax.set_ylim(0, y_max)
+    ax.legend(title=None, frameon=False, ncols=len(columns), loc="upper left", bbox_to_anchor=(0, 1.0))
+    parts = [f"{c}: " + ", ".join(f"{r} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for r in rows)
+             for c in columns]
+    alt = f"{alt_intro} " + ". ".join(parts) + "."
+    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns))
 
 
-def horizontal_bars(labels: list[str], values: list, title: str, subtitle: str, value_format, alt_intro: str) -> Chart:
-    """One bar per label, each labelled with its value; missing values are shown as [x], not drawn as 0."""
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(labels) + 1.4))
-    drawn = [0 if fmt.is_missing(v) else float(v) for v in values]
-    sns.barplot(x=drawn, y=labels, color=PALETTE[0], ax=ax, orient="h")
-    for i, v in enumerate(values):
-        ax.text(drawn[i], i, " " + value_format(v), va="center", fontsize=9)
+@_with_style
+def table_bars(data: DataTable, rows: list[str], column: str, title: str, subtitle: str, alt_intro: str,
+               say=None) -> Chart:
+    """One bar per row of the table, each labelled with its value; missing values show [x], not a 0 bar."""
+    d = _long(data, rows, [column], say)
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.4))
+    sns.barplot(x=d["value"], y=[_wrap(r) for r in rows], color=PALETTE[0], saturation=1, ax=ax, orient="h")
+    for i, (v, lab) in enumerate(zip(d["value"], d["label"])):
+        ax.text(v, i, " " + lab, va="center", fontsize=9)
+    _money_axis(ax, data, column)
+    ax.set_xlim(0, max(list(d["value"]) + [1]) * 1.18)
+    alt = f"{alt_intro} " + "; ".join(f"{r}: {lab}" for r, lab in zip(rows, d["label"])) + "."
+    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, [column]))
+
+
+@_with_style
+def table_paired_bars(data: DataTable, rows: list[str], columns: list[str], title: str, subtitle: str,
+                      alt_intro: str, say=None) -> Chart:
+    """Two (or more) bars per row of the table (e.g. budget and actual), hatched apart and each labelled."""
+    d = _long(data, rows, columns, say)
+    fig, ax = plt.subplots(figsize=(9, 0.8 * len(rows) + 1.6))
+    sns.barplot(data=d.assign(row=d["row"].map(_wrap)), x="value", y="row", hue="column", hue_order=columns,
+                palette=PALETTE[: len(columns)], saturation=1, ax=ax, orient="h")
+    _hatch(ax, len(columns))
+    for container, col in zip(ax.containers, columns):
+        labels = [" " + d[(d["row"] == r) & (d["column"] == col)]["label"].iloc[0] for r in rows]
+        ax.bar_label(container, labels=labels, fontsize=8)
+    _money_axis(ax, data, columns[0])
+    ax.set_xlim(0, max(d["value"].max(), 1) * 1.25)
+    ax.legend(frameon=False, loc="lower right")
+    alt = f"{alt_intro} " + "; ".join(
+        f"{r}: " + ", ".join(f"{c} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for c in columns)
+        for r in rows) + "."
+    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns))
+
+
+def _money_axis(ax, data: DataTable, column: str) -> None:
+    """Horizontal bars: thousands-separated value axis (pounds where the values are money), no axis titles
+    (the subtitle names the measure)."""
+    money = data.kinds.get(column) == "gbp"
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda x, _: fmt.gbp(x) if money else f"{x:,.0f}"))
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.set_xlim(0, max(drawn + [1]) * 1.18)
-    alt = alt_intro + " " + "; ".join(f"{lab}: {value_format(v)}" for lab, v in zip(labels, values)) + "."
-    return _finish(fig, ax, title, subtitle, alt)
+
+
+# Older call style (labels and values given directly), kept for callers written before charts took a
+# DataTable. The values still go through a DataTable, so alt text and labels are made the same way.
+_KINDS = {fmt.count: "count", fmt.gbp: "gbp", fmt.pct: "proportion", fmt.percent: "percent"}
+
+
+def horizontal_bars(labels: list[str], values: list, title: str, subtitle: str, value_format,
+                    alt_intro: str) -> Chart:
+    """One bar per label, each labelled with its value; missing values are shown as [x], not drawn as 0."""
+    column = "Value"
+    data = datatables.build(title, [[lab, v] for lab, v in zip(labels, values)], ["Label", column],
+                            {column: _KINDS.get(value_format, "count")})
+    return table_bars(data, list(labels), column, title, subtitle, alt_intro, say=value_format)
 
 
 def paired_bars(labels: list[str], first: list, second: list, names: tuple[str, str], title: str, subtitle: str,
                 value_format, alt_intro: str) -> Chart:
     """Two bars per label (e.g. budget and actual), hatched apart and each labelled with its value."""
-    long = pd.DataFrame({"label": labels * 2, "series": [names[0]] * len(labels) + [names[1]] * len(labels),
-                         "value": [0 if fmt.is_missing(v) else float(v) for v in first + second]})
-    fig, ax = plt.subplots(figsize=(9, 0.8 * len(labels) + 1.6))
-    sns.barplot(data=long, x="value", y="label", hue="series", palette=PALETTE[:2], ax=ax, orient="h")
-    _hatch(ax, len(labels), 2)
-    for container, vals in zip(ax.containers, (first, second)):
-        ax.bar_label(container, labels=[" " + value_format(v) for v in vals], fontsize=8)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_xlim(0, max(long["value"].max(), 1) * 1.25)
-    ax.legend(frameon=False, loc="lower right")
-    alt = alt_intro + " " + "; ".join(
-        f"{lab}: {names[0]} {value_format(a)}, {names[1]} {value_format(b)}" for lab, a, b in zip(labels, first, second)
-    ) + "."
-    return _finish(fig, ax, title, subtitle, alt)
+    kind = _KINDS.get(value_format, "count")
+    data = datatables.build(title, [[lab, a, b] for lab, a, b in zip(labels, first, second)], ["Label", *names],
+                            {names[0]: kind, names[1]: kind})
+    return table_paired_bars(data, list(labels), list(names), title, subtitle, alt_intro, say=value_format)

@@ -59,6 +59,48 @@ def gbp(value) -> str:
     return f"-£{-r:,.0f}" if r < 0 else f"£{r:,.0f}"
 
 
+KINDS = ("text", "count", "proportion", "percent", "gbp")  # how a table column's values are shown
+
+
+def cell(value, kind: str = "text") -> str:
+    """A table cell in table style: one decimal for percents, whole numbers and pounds; a symbol as given."""
+    if isinstance(value, str):
+        return value  # text, or a symbol such as [z] the table chose on purpose
+    if is_missing(value):
+        return NOT_AVAILABLE
+    if kind == "count":
+        return count(value)
+    if kind == "proportion":
+        return pct(value, 1)
+    if kind == "percent":
+        return percent(value, 1)
+    if kind == "gbp":
+        return gbp(value)
+    return str(value)
+
+
+def sheet_value(value, kind: str = "text"):
+    """The same cell for a spreadsheet: a number rounded as the table shows it (so the two agree), a
+    proportion as a percent, or a symbol; a spreadsheet cell is never left blank for missing."""
+    if isinstance(value, str):
+        return value
+    if is_missing(value):
+        return NOT_AVAILABLE
+    if kind in ("count", "gbp"):
+        return int(_round(value, 0))
+    if kind == "proportion":
+        return float(_round(float(value) * 100, 1))
+    if kind == "percent":
+        return float(_round(value, 1))
+    return value
+
+
+def symbols_used(cells) -> list[str]:
+    """The shorthand symbols that occur in these display strings, in the order SYMBOLS lists them."""
+    cells = [str(c) for c in cells]
+    return [s for s in SYMBOLS if any(s in c for c in cells)]
+
+
 def up_down(change, up: str = "up", down: str = "down", same: str = "unchanged") -> str:
     if is_missing(change):
         return NOT_AVAILABLE

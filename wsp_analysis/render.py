@@ -22,7 +22,7 @@ import papermill
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from . import dataset, export, paths, periods
+from . import dataset, export, paths, periods, reference_tables
 from .errors import NotebookFailed, UsageError
 
 log = logging.getLogger("wsp_analysis")
@@ -95,6 +95,7 @@ def write_outputs(staging: Path, ds, period: str, quarter: str | None) -> None:
     """Everything the library writes beside the executed notebook: the executive's HTML (and tables)."""
     title = f"{ds.partnership.name}: {'quarterly' if quarter else 'annual'} report {period}"
     (staging / "report.html").write_text(to_html(staging / "report.ipynb", title), encoding="utf-8")
+    reference_tables.write(staging, staging / "report.ipynb", title)  # tables.xlsx and tables.ods
 
 
 def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
