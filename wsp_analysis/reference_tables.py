@@ -76,7 +76,7 @@ def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str,
     for s in sheets:
         t = s.table
         gp[s.name] = gptables.GPTable(
-            table=s.frame, table_name=s.name.lower(), title=s.title + "".join(f" $${r}$$" for r in s.notes),
+            table=s.frame, table_name=s.name.lower(), title=f"{s.title} " + "".join(f"$${r}$$" for r in s.notes),
             index_columns={2: 0} if t.row_headers == 1 else {1: 0, 2: 1},
             source=f"Source: {title}, figures.csv")
     with warnings.catch_warnings():
@@ -138,7 +138,7 @@ def write_ods(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, 
     sheet("Notes", ["Notes", "This worksheet contains one table."],
           pd.DataFrame({"Note number": list(numbers.values()), "Note text": list(notes["Note text"])}))
     for s in sheets:
-        refs = " ".join(f"[note {numbers[r]}]" for r in s.notes)
+        refs = "".join(f"[note {numbers[r]}]" for r in s.notes)  # as gptables writes them
         sheet(s.name, [f"{s.title} {refs}", "This worksheet contains one table. Some cells may refer to notes, "
                                             "which can be found on the notes worksheet.", f"Source: {title}, figures.csv"],
               s.frame)
