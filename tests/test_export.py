@@ -107,6 +107,8 @@ def test_charts_use_the_exact_palette_and_hatching(walsall_sections):
     for colour in ("#12436d", "#28a197", "#801650", "#f46a25"):
         assert colour in svg.lower()
     assert svg.count("<pattern") >= 3  # hatched: colour is never the only difference
+    legend = svg[svg.index("legend_1"):]
+    assert legend.count("url(#") >= 3  # and so are the legend's keys
 
 
 def test_chart_ids_are_unique_across_the_page(walsall_sections):

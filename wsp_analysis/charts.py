@@ -135,6 +135,14 @@ def _hatch(ax, n_hue: int) -> None:
             bar.set_edgecolor("white")
 
 
+def _hatch_legend(ax) -> None:
+    """The legend's keys carry the same hatching as the bars, so the key is readable without colour too."""
+    legend = ax.get_legend()
+    for i, handle in enumerate(legend.legend_handles if legend else []):
+        handle.set_hatch(HATCHES[i % len(HATCHES)])
+        handle.set_edgecolor("white")
+
+
 def _wrap(label: str, width: int = 26) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
@@ -167,7 +175,9 @@ def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: st
     ax.set_ylabel(y_label)
     if y_max is not None:
         ax.set_ylim(0, y_max)
-    ax.legend(title=None, frameon=False, ncols=len(columns), loc="upper left", bbox_to_anchor=(0, 1.0))
+    ax.legend(title=None, frameon=False, ncols=len(columns), loc="upper left", bbox_to_anchor=(0, 1.0),
+              handleheight=1.4, handlelength=2.4)  # keys big enough to show their hatching
+    _hatch_legend(ax)
     parts = [f"{c}: " + ", ".join(f"{r} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for r in rows)
              for c in columns]
     alt = f"{alt_intro} " + ". ".join(parts) + "."
@@ -203,7 +213,8 @@ def table_paired_bars(data: DataTable, rows: list[str], columns: list[str], titl
         ax.bar_label(container, labels=labels, fontsize=8)
     _money_axis(ax, data, columns[0])
     ax.set_xlim(0, max(d["value"].max(), 1) * 1.25)
-    ax.legend(frameon=False, loc="lower right")
+    ax.legend(frameon=False, loc="lower right", handleheight=1.4, handlelength=2.4)
+    _hatch_legend(ax)
     alt = f"{alt_intro} " + "; ".join(
         f"{r}: " + ", ".join(f"{c} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for c in columns)
         for r in rows) + "."
