@@ -54,3 +54,56 @@ def test_walsall_register_unique_and_periods(register):
     assert len(keys) == len(set(keys))
     assert {f.period for f in register} >= {"2023-24", "2022-23", "2023-24-Q1", "2019-20"}
     assert all(f.source.startswith("data/walsall/") for f in register)
+
+
+def test_columns_are_appended_never_renamed():
+    assert COLUMNS == ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low",
+                       "ci_high"]
+
+
+def test_a_proportion_of_counts_carries_its_wilson_interval():
+    f = ratio("audit.share.good", "Good", "2023-24", 4, 20, "s")
+    assert f.interval == pytest.approx((0.0807, 0.4160), abs=5e-5)  # Wilson 95% for 4 of 20
+    z2 = 1.959963984540054 ** 2
+    assert ratio("x", "X", "2023-24", 0, 20, "s").interval == pytest.approx((0, z2 / (20 + z2)))  # 0 to 0.1611
+    assert ratio("x", "X", "2023-24", 20, 20, "s").interval == pytest.approx((20 / (20 + z2), 1))  # 0.8389 to 1
+
+
+def test_no_interval_without_n_for_money_or_when_missing():
+    published = Figure("audit.share.good", "Good (published percentage)", "2022-23", 0.35, "proportion")
+    assert published.interval is None and published.ci_low is None
+    money = ratio("budget.contributions.share_of_income", "Share", "2023-24", 387650, 451050, "s", interval=False)
+    assert money.value == pytest.approx(387650 / 451050) and money.interval is None
+    assert ratio("x", "X", "2023-24", None, 20, "s").interval is None
+    assert ratio("x", "X", "2023-24", 0, 0, "s").interval is None
+
+
+def test_new_units_and_interval_needs_both_ends():
+    for unit in ("p_value", "rating", "effect_size"):
+        assert Figure("x", "X", "2023-24", 0.5, unit).unit == unit
+    with pytest.raises(ValueError, match="both ci_low and ci_high"):
+        Figure("x", "X", "2023-24", 0.5, "proportion", ci_low=0.1)
+
+
+def test_csv_round_trip_keeps_intervals_and_reads_files_without_them(tmp_path):
+    reg = Register([ratio("audit.share.good", "Good", "2023-24", 4, 20, "s"),
+                    Figure("audit.test.grade_mix", "Fisher's exact test (p-value)", "2023-24", None, "p_value")])
+    path = write_csv(reg, tmp_path / "figures.csv")
+    rows = list(csv.reader(path.open()))
+    assert rows[1][8:] == [repr(reg.get("audit.share.good", "2023-24").ci_low),
+                           repr(reg.get("audit.share.good", "2023-24").ci_high)]
+    assert rows[2][3] == "" and rows[2][8:] == ["", ""]  # a test that cannot be computed is empty, never 0
+    assert read_csv(path).get("audit.share.good", "2023-24") == reg.get("audit.share.good", "2023-24")
+    old = tmp_path / "old.csv"
+    old.write_text("id,label,period,value,unit,numerator,denominator,source\nx,X,2023-24,0.2,proportion,4,20,s\n")
+    assert read_csv(old).get("x", "2023-24").interval is None
+
+
+def test_walsall_good_share_has_its_interval_and_published_years_none(register):
+    good = register.get("audit.share.good", "2023-24")
+    assert (good.numerator, good.denominator) == (4, 20)
+    assert good.interval == pytest.approx((0.0807, 0.4160), abs=5e-5)
+    assert register.get("audit.share.good", "2022-23").interval is None  # published 35%, no n
+    for f in register:
+        if f.unit == "proportion" and f.denominator and not f.id.startswith("budget."):
+            assert f.interval is not None, f.id

@@ -1,10 +1,18 @@
 """The figures register: every number a report states, with its provenance.
 
 figures.csv columns (later versions may append columns, never rename):
-id, label, period, value, unit, numerator, denominator, source
+id, label, period, value, unit, numerator, denominator, source, ci_low, ci_high
 
 `value` is unrounded; a figure that cannot be computed has an empty value
 (shown as [x] in reports), never 0.
+
+`ci_low`, `ci_high`: the Wilson 95% interval of a proportion of counts (k of n). Empty where
+there is no n (a published percentage), where n is 0, and for shares of money (a share of pounds
+is not a sample of anything: it has no sampling uncertainty).
+
+Units: count, proportion (0-1), percent and percentage_points (0-100 scale), gbp, ratio,
+p_value (a test's p-value, 0-1; the label names the test), rating (a mean self-rating on the
+evaluation forms' 1-5 scale, or a change in it), effect_size (a rank-biserial correlation, -1 to 1).
 """
 from __future__ import annotations
 
@@ -16,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source"]
-UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio")
+COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low", "ci_high"]
+UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio", "p_value", "rating", "effect_size")
 
 
 def is_missing(v) -> bool:
@@ -42,24 +50,46 @@ class Figure:
     numerator: float | int | None = None
     denominator: float | int | None = None
     source: str = ""
+    ci_low: float | None = None
+    ci_high: float | None = None
 
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"figure {self.id}: unit {self.unit!r} is not one of {', '.join(UNITS)}")
-        for name in ("value", "numerator", "denominator"):
+        for name in ("value", "numerator", "denominator", "ci_low", "ci_high"):
             object.__setattr__(self, name, clean(getattr(self, name)))
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError(f"figure {self.id}: an interval needs both ci_low and ci_high")
 
     @property
     def missing(self) -> bool:
         return self.value is None
 
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """(ci_low, ci_high), or None when the figure has no interval."""
+        return None if self.ci_low is None else (self.ci_low, self.ci_high)
+
 
 def ratio(id: str, label: str, period: str, numerator, denominator, source: str,
-          unit: str = "proportion") -> Figure:
-    """A share numerator/denominator; missing when either is missing or the denominator is 0."""
+          unit: str = "proportion", interval: bool = True) -> Figure:
+    """A share numerator/denominator; missing when either is missing or the denominator is 0.
+
+    A proportion of counts carries its Wilson 95% interval (stats.wilson_interval); pass
+    interval=False for a share that is not k of n things (e.g. a share of pounds).
+    """
+    from .stats import wilson_interval  # here: stats imports scipy, figures is imported everywhere
+
     n, d = clean(numerator), clean(denominator)
     value = None if n is None or d in (None, 0) else n / d
-    return Figure(id, label, period, value, unit, n, d, source)
+    ci = None
+    if interval and unit == "proportion" and value is not None and _whole(n) and _whole(d) and 0 <= n <= d:
+        ci = wilson_interval(int(n), int(d))
+    return Figure(id, label, period, value, unit, n, d, source, *(ci or (None, None)))
+
+
+def _whole(v) -> bool:
+    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
 
 
 def pct_change(id: str, label: str, period: str, current, previous, source: str) -> Figure:
@@ -144,7 +174,7 @@ def read_csv(path: str | Path) -> Register:
     with Path(path).open(newline="", encoding="utf-8") as f:
         return Register(
             Figure(r["id"], r["label"], r["period"], num(r["value"]), r["unit"], num(r["numerator"]),
-                   num(r["denominator"]), r["source"])
+                   num(r["denominator"]), r["source"], num(r.get("ci_low") or ""), num(r.get("ci_high") or ""))
             for r in csv.DictReader(f)
         )
 
