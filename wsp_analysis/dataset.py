@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from . import rules
+from .budget import DEFAULT_THRESHOLDS, Thresholds
 from .errors import DataValidationError, Problem
 from .schemas import REFUSE, Table, tables
 
@@ -35,6 +36,7 @@ class Partnership:
     grade_scale: tuple[str, ...]  # best first
     synthetic: bool = False
     source: str = ""
+    budget_thresholds: Thresholds = DEFAULT_THRESHOLDS  # RAG thresholds, percent of budget (local choices)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
     scale = text_list("grade_scale", 2)
     partners = text_list("statutory_partners", 1)
     priorities = text_list("priorities", 0) if "priorities" in raw else ()
+    thresholds = read_thresholds(raw.get("budget_thresholds"), where, problems)
     if len(problems) > before:
         return None
     return Partnership(
@@ -102,7 +105,39 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
         grade_scale=scale,
         synthetic=bool(raw.get("synthetic", False)),
         source=str(raw.get("source", "")),
+        budget_thresholds=thresholds,
     )
+
+
+def read_thresholds(raw, where: str, problems: list[Problem]) -> Thresholds:
+    """partnership.yaml's optional budget_thresholds (percent of budget); defaults for keys left out.
+
+        budget_thresholds:
+          green: 2        # adverse variance up to and including 2% of budget: green
+          amber: 5        # up to and including 5%: amber; beyond: red
+          underspend: 5   # favourable spending variance beyond 5%: named an underspend
+    """
+    if raw is None:
+        return DEFAULT_THRESHOLDS
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, "budget_thresholds must be a mapping of green, amber and underspend to percents "
+                                       "(e.g. green: 2)"))
+        return DEFAULT_THRESHOLDS
+    values = {}
+    for key, v in raw.items():
+        if key not in Thresholds.KEYS:
+            problems.append(Problem(where, f'budget_thresholds: "{key}" is not a threshold (expected: '
+                                           f"{', '.join(Thresholds.KEYS)})"))
+        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
+            problems.append(Problem(where, f'budget_thresholds: {key} must be a percent of budget from 0 to 100, '
+                                           f'written as a number like 5 (got "{v}")'))
+        else:
+            values[key] = float(v)
+    th = Thresholds(**{k: values.get(k, getattr(DEFAULT_THRESHOLDS, k)) for k in Thresholds.KEYS})
+    if th.green > th.amber:
+        problems.append(Problem(where, f"budget_thresholds: green ({th.green:g}%) must not be more than amber "
+                                       f"({th.amber:g}%)"))
+    return th
 
 
 def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> pd.DataFrame | None:

@@ -1,0 +1,161 @@
+"""Budget judgement: variance in pounds and percent, adverse or favourable in words, RAG by local thresholds,
+unbudgeted spend, underspends, the reserve after the year and contributions as shares of income.
+Every expected value is worked by hand in the comment beside it."""
+import pandas as pd
+import pytest
+import yaml
+
+from wsp_analysis import budget, dataset
+from wsp_analysis.budget import Thresholds
+
+Y = "2023-24"
+
+
+def frame(rows):
+    df = pd.DataFrame(rows, columns=["year", "section", "category", "line", "budget", "actual"])
+    return df.astype({"budget": "Float64", "actual": "Float64"})
+
+
+ROWS = [
+    ("2023-24", "expenditure", "staffing", "On the line", 100, 102),  # +2: 2.0%, green (inclusive)
+    ("2023-24", "expenditure", "staffing", "Just amber", 1000, 1021),  # +21: 2.1%, amber
+    ("2023-24", "expenditure", "other", "Amber edge", 100, 105),  # +5: 5.0%, amber (inclusive)
+    ("2023-24", "expenditure", "other", "Red", 1000, 1051),  # +51: 5.1%, red
+    ("2023-24", "expenditure", "other", "Unbudgeted", 0, 300),  # no budget: no percent, red, unbudgeted spend
+    ("2023-24", "expenditure", "other", "Under", 100, 94),  # -6: 6% under, favourable, an underspend
+    ("2023-24", "expenditure", "other", "Slightly under", 100, 95),  # -5: 5% under, favourable, not beyond 5%
+    ("2023-24", "income", "income", "Grant", 200, 180),  # -20: 10% less income, adverse, red
+    ("2023-24", "income", "income", "New grant", 0, 50),  # unbudgeted income, favourable
+    ("2023-24", "income", "income", "Fees", 100, 110),  # +10: 10% more income, favourable
+]
+
+
+def test_line_percent_rag_and_notes():
+    ls = budget.lines(frame(ROWS), Y).set_index("line")
+    assert ls.loc["On the line", "variance_pct"] == pytest.approx(2.0)
+    assert ls.loc["Just amber", "variance_pct"] == pytest.approx(21 / 1000 * 100)
+    assert ls["rag"].to_dict() == {
+        "On the line": "green", "Just amber": "amber", "Amber edge": "amber", "Red": "red", "Unbudgeted": "red",
+        "Under": "green", "Slightly under": "green", "Grant": "red", "New grant": "green", "Fees": "green"}
+    assert ls["note"].to_dict() == {
+        "On the line": "overspend", "Just amber": "overspend", "Amber edge": "overspend", "Red": "overspend",
+        "Unbudgeted": "unbudgeted spend", "Under": "underspend", "Slightly under": None,
+        "Grant": "income below budget", "New grant": "unbudgeted income", "Fees": "income above budget"}
+    assert pd.isna(ls.loc["Unbudgeted", "variance_pct"])  # 300 / 0 has no percent
+    assert bool(ls.loc["Unbudgeted", "unbudgeted"]) and not bool(ls.loc["Red", "unbudgeted"])
+    assert ls.loc["Under", "judgement"] == "favourable" and ls.loc["Grant", "judgement"] == "adverse"
+
+
+def test_local_thresholds_change_the_rating():
+    th = Thresholds(green=3, amber=10, underspend=2)
+    ls = budget.lines(frame(ROWS), Y, th).set_index("line")
+    assert ls.loc["Just amber", "rag"] == "green"  # 2.1% <= 3%
+    assert ls.loc["Red", "rag"] == "amber"  # 5.1% <= 10%
+    assert ls.loc["Slightly under", "note"] == "underspend"  # 5% under is beyond 2%
+    assert "up to and including 3% of budget are green" in th.describe()
+
+
+def test_rag_and_note_rules_directly():
+    assert budget.rag("expenditure", 100, 2) == "green"
+    assert budget.rag("expenditure", 100, 2.0001) == "amber"
+    assert budget.rag("income", 100, -6) == "red"  # 6% less income than planned
+    assert budget.rag("expenditure", pd.NA, 5) is None  # missing budget: no rating, not green
+    assert budget.note("expenditure", 0, 0, 0) is None  # nothing budgeted, nothing spent
+
+
+def test_judgement_table_marks_zero_budgets_not_applicable():
+    t = budget.judgement_table(frame(ROWS), Y)
+    assert list(t.columns) == ["section", "line", "budget", "actual", "variance", "variance_pct", "judgement", "rag",
+                               "note", "is_total"]
+    t = t.set_index("line")
+    assert t.loc["Unbudgeted", "variance_pct"] == "[z]"
+    assert t.loc["Red", "variance_pct"] == pytest.approx(5.1)
+    # totals: spending budget 100+1000+100+1000+0+100+100 = 2,400; actual 102+1021+105+1051+300+94+95
+    # = 2,768; variance 368 = 15.33%, adverse, red
+    assert t.loc["Total spending", "variance"] == 368
+    assert t.loc["Total spending", "variance_pct"] == pytest.approx(368 / 2400 * 100)
+    assert (t.loc["Total spending", "rag"], bool(t.loc["Total spending", "is_total"])) == ("red", True)
+
+
+def test_walsall_lines(walsall):
+    t = budget.judgement_table(walsall.budget, Y).set_index("line")
+    agency = t.loc["Agency & Consultants"]
+    assert (agency["budget"], agency["actual"], agency["variance_pct"]) == (0, 301521, "[z]")
+    assert (agency["judgement"], agency["rag"], agency["note"]) == ("adverse", "red", "unbudgeted spend")
+    emp = t.loc["Employees (permanent)"]
+    assert emp["variance"] == 146769 - 258091 == -111322
+    assert emp["variance_pct"] == pytest.approx(-111322 / 258091 * 100)  # -43.13%
+    assert (emp["judgement"], emp["note"]) == ("favourable", "underspend")
+    dev = t.loc["Development activities"]
+    assert dev["variance_pct"] == pytest.approx((20721 - 15000) / 15000 * 100) == 38.14  # red
+    assert dev["rag"] == "red"
+    prof = t.loc["Professional Services (Chair costs, consultancy etc.)"]
+    assert prof["variance_pct"] == pytest.approx(-2109 / 60000 * 100)  # -3.5%: favourable, not an underspend
+    assert prof["note"] is None
+    total = t.loc["Total spending"]
+    assert total["variance_pct"] == pytest.approx(192908 / 374813 * 100)  # 51.47%
+    assert total["rag"] == "red"
+    cats = budget.totals(walsall.budget, Y, by="category").set_index("category")
+    assert cats.loc["non_staffing", "variance_pct"] == pytest.approx((119431 - 116722) / 116722 * 100)  # 2.32%
+    assert cats.loc["non_staffing", "rag"] == "amber"
+
+
+def test_walsall_figures(register):
+    v = lambda id_: register.value(id_, Y)  # noqa: E731
+    assert v("budget.unbudgeted_spend") == 301521
+    assert v("budget.unbudgeted_income") == 16100 + 47300 == 63400
+    assert v("budget.line.agency_consultants.variance_pct") is None  # [z]: no budget, not 0
+    assert "not applicable" in register.get("budget.line.agency_consultants.variance_pct", Y).label
+    assert v("budget.line.development_activities.variance_pct") == pytest.approx(38.14)
+    assert v("budget.reserve.after_year") == 299260 - 116671 == 182589
+    assert "assuming the deficit is met from reserves" in register.get("budget.reserve.after_year", Y).label
+    # contributions as shares of the year's income (451,050): 387,650 / 451,050 = 85.94%
+    assert v("budget.contributions.share_of_income") == pytest.approx(387650 / 451050)
+    assert v("budget.contributions.wm_police.share_of_income") == pytest.approx(33988 / 451050)  # 7.54%
+    assert register.get("budget.contributions.wm_police.share_of_income", Y).interval is None  # money: no interval
+
+
+def test_reserve_after_year():
+    assert budget.reserve_after_year(299260, 116671) == 182589  # a deficit is met from reserves
+    assert budget.reserve_after_year(1000, -250) == 1250  # a surplus is added to them
+    assert budget.reserve_after_year(None, 10) is None
+    assert budget.reserve_after_year(1000, pd.NA) is None
+
+
+def test_contribution_shares():
+    c = pd.DataFrame({"year": [Y] * 2, "organisation": ["A", "B"], "amount": [30.0, 10.0]})
+    b = frame([(Y, "income", "income", "Contributions", 40, 40), (Y, "income", "income", "Grant", 0, 60)])
+    out = budget.contribution_shares(c, b, Y).set_index("organisation")
+    assert out.loc["A", "share"] == pytest.approx(30 / 40)  # of all contributions
+    assert out.loc["A", "share_of_income"] == pytest.approx(30 / 100)  # of all income (40 + 60)
+
+
+# --- thresholds in partnership.yaml -----------------------------------------------------------------
+
+def _with_thresholds(folder, value):
+    path = folder / "partnership.yaml"
+    raw = yaml.safe_load(path.read_text())
+    raw["budget_thresholds"] = value
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True))
+
+
+def test_defaults_when_partnership_yaml_says_nothing(walsall):
+    assert walsall.partnership.budget_thresholds == Thresholds(green=2, amber=5, underspend=5)
+
+
+def test_thresholds_are_read_from_partnership_yaml(walsall_copy):
+    _with_thresholds(walsall_copy, {"green": 1, "amber": 4.5})
+    th = dataset.load(walsall_copy).partnership.budget_thresholds
+    assert th == Thresholds(green=1, amber=4.5, underspend=5)  # underspend keeps its default
+
+
+def test_bad_thresholds_are_refused_with_every_problem(walsall_copy):
+    _with_thresholds(walsall_copy, {"green": "two", "amber": 5, "red": 10})
+    problems = [str(p) for p in dataset.validate(walsall_copy)]
+    assert 'data/walsall/partnership.yaml: budget_thresholds: green must be a percent of budget from 0 to 100, written as ' \
+           'a number like 5 (got "two")' in problems
+    assert any('"red" is not a threshold (expected: green, amber, underspend)' in p for p in problems)
+    _with_thresholds(walsall_copy, {"green": 6, "amber": 5})
+    assert any("green (6%) must not be more than amber (5%)" in str(p) for p in dataset.validate(walsall_copy))
+    _with_thresholds(walsall_copy, [2, 5])
+    assert any("budget_thresholds must be a mapping" in str(p) for p in dataset.validate(walsall_copy))
