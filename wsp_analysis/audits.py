@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from . import periods
+from . import periods, stats
 from .figures import Figure, ratio, slug
 
 COUNTS, PUBLISHED = "counts", "published percentages"
@@ -85,6 +85,75 @@ def change_pp(shares: pd.DataFrame, year: str, previous: str | None = None) -> p
     return out.reset_index()
 
 
+def year_counts(audits: pd.DataFrame, grade_scale: Sequence[str]) -> pd.DataFrame:
+    """Counts of each grade per year (rows: years with complete counts, oldest first; columns: grades,
+    best first). A year with a blank count is left out: its mix is not known."""
+    d = grade_distribution(audits, grade_scale, by=["year"])
+    if d.empty:
+        return pd.DataFrame(columns=list(grade_scale), dtype="int64")
+    d = d[d["total"].notna()]
+    out = d.pivot_table(index="year", columns="grade", values="count", aggfunc="sum", observed=False)
+    return out.reindex(columns=list(grade_scale)).fillna(0).astype("int64").sort_index()
+
+
+def mix_test(audits: pd.DataFrame, grade_scale: Sequence[str], year: str, previous: str) -> stats.TestResult:
+    """Fisher's exact test that the grade mix of `year` and `previous` is the same (all-zero grades dropped).
+    p is None when either year's counts are not known."""
+    counts = year_counts(audits, grade_scale)
+    if year not in counts.index or previous not in counts.index:
+        missing = [y for y in (previous, year) if y not in counts.index]
+        return stats.TestResult(None, f"needs counts for {' and '.join(missing)}")
+    return stats.exact_independence(counts.loc[[previous, year]].to_numpy())
+
+
+def trend_test(audits: pd.DataFrame, grade_scale: Sequence[str], years: Sequence[str]) -> stats.TestResult:
+    """Linear-by-linear trend test of the grade mix across `years` (three or more, oldest first).
+    Year scores are years since the first, grade scores positions on the scale (0 = best), so a
+    positive statistic means grades worsening over time. p is None when a year's counts are not known."""
+    counts = year_counts(audits, grade_scale)
+    missing = [y for y in years if y not in counts.index]
+    if len(years) < 3:
+        return stats.TestResult(None, "needs counts for at least three years")
+    if missing:
+        return stats.TestResult(None, f"needs counts for {', '.join(missing)}")
+    first = periods.start_year(years[0])
+    return stats.linear_trend(counts.loc[list(years)].to_numpy(),
+                              row_scores=[periods.start_year(y) - first for y in years],
+                              col_scores=list(range(len(grade_scale))))
+
+
+def test_figures(ds, year: str) -> list[Figure]:
+    """p-values for change in the grade mix: against the year before (Fisher's exact test) and across
+    every earlier year with counts (linear-by-linear trend test, three or more years)."""
+    scale = ds.partnership.grade_scale
+    src = "; ".join((ds.source("audits"), ds.source("audit_shares")))
+    prev = periods.previous_year(year)
+    counts = year_counts(ds.audits, scale)
+    known = set(counts.index) | set(ds.audit_shares["year"])
+    figs: list[Figure] = []
+    if year in known and prev in known:
+        res = mix_test(ds.audits, scale, year, prev)
+        note = "" if res.pvalue is not None else f"; not computable: {res.method}"
+        figs.append(Figure("audit.test.grade_mix",
+                           f"Fisher's exact test of independence: audit grade mix, {year} against {prev} "
+                           f"(p-value{note})", year, res.pvalue, "p_value",
+                           source=ds.source("audits") if res.pvalue is not None else src))
+    counted = [y for y in counts.index if y <= year]
+    if len(counted) >= 3:
+        res = trend_test(ds.audits, scale, counted)
+        figs.append(Figure("audit.test.grade_trend",
+                           f"Linear-by-linear trend test: audit grade mix across {len(counted)} years with counts, "
+                           f"{counted[0]} to {counted[-1]} (p-value)", year, res.pvalue, "p_value",
+                           source=ds.source("audits")))
+    elif len([y for y in known if y <= year]) >= 3:
+        shown = sorted(y for y in known if y <= year)
+        figs.append(Figure("audit.test.grade_trend",
+                           f"Linear-by-linear trend test: audit grade mix, {shown[0]} to {shown[-1]} (p-value; not "
+                           f"computable: needs counts for at least three years; counts are published for "
+                           f"{len(counted)} of the {len(shown)})", year, None, "p_value", source=src))
+    return figs
+
+
 def figures(ds, year: str) -> list[Figure]:
     """Audit figures for the year, its quarters, and earlier years' shares for comparison."""
     scale = ds.partnership.grade_scale
@@ -126,4 +195,5 @@ def figures(ds, year: str) -> list[Figure]:
         for _, r in grp.iterrows():
             figs.append(ratio(f"audit.share.{slug(r['grade'])}", f"Share of audits graded {r['grade']} ({theme})",
                               period, r["count"], r["total"], src_counts))
+    figs.extend(test_figures(ds, year))
     return figs

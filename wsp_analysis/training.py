@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import periods
-from .figures import Figure, pct_change, ratio, slug
+from . import periods, stats
+from .figures import Figure, is_missing, pct_change, ratio, slug
 
 COUNTS = ("events", "occurrences", "places_offered", "bookings", "cancellations", "attended", "no_shows",
           "elearning_taken")
@@ -88,6 +88,25 @@ def bookings_summary(bookings: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
+TESTED = ("attendance_rate", "no_show_rate")  # rates compared with the year before, with a test
+
+
+def rate_change(current: pd.Series, previous: pd.Series, key: str) -> dict:
+    """A rate in two periods: its change in percentage points and the two-proportion z-test.
+
+    Returns share, previous_share, change_pp (current - previous, x 100) and pvalue; each None when
+    a count it needs is not available.
+    """
+    num, den, _ = RATES[key]
+    k1, n1, k2, n2 = (None if is_missing(v) else int(v) for v in (current[num], current[den], previous[num],
+                                                                    previous[den]))
+    share = None if k1 is None or not n1 else k1 / n1
+    before = None if k2 is None or not n2 else k2 / n2
+    change = None if share is None or before is None else (k1 * 100 / n1) - (k2 * 100 / n2)
+    return {"share": share, "previous_share": before, "change_pp": change,
+            "pvalue": stats.two_proportions(k1, n1, k2, n2).pvalue}
+
+
 def course_completion(courses: pd.DataFrame, year: str) -> pd.DataFrame:
     """Each e-learning course's take-up in the year, with completion rate = completed / signed up."""
     out = courses[courses["year"] == year][["course", "signed_up", "completed", "in_progress"]].copy()
@@ -112,6 +131,13 @@ def figures(ds, year: str) -> list[Figure]:
                            cur["events"], before["events"], src))
     figs.append(pct_change("training.elearning_change_pct", f"Change in e-learning modules taken since {prev}", year,
                            cur["elearning_taken"], before["elearning_taken"], src))
+    for key in TESTED:
+        label = RATES[key][2].lower()
+        ch = rate_change(cur, before, key)
+        figs.append(Figure(f"training.change_pp.{key}", f"Change in the {label} since {prev}", year,
+                           ch["change_pp"], "percentage_points", source=src))
+        figs.append(Figure(f"training.test.{key}", f"Two-proportion z-test: {label}, {year} against {prev} (p-value)",
+                           year, ch["pvalue"], "p_value", source=src))
     csrc = ds.source("elearning_courses")
     for _, r in course_completion(ds.elearning_courses, year).iterrows():
         base = f"training.course.{slug(r['course'])}"
