@@ -24,7 +24,7 @@ def test_walsall_loads_typed(walsall):
     assert walsall.partnership.name == "Walsall Safeguarding Partnership"
     assert walsall.partnership.grade_scale == ("Outstanding", "Good", "Requires Improvement", "Inadequate")
     assert set(walsall.tables) == {"audits", "audit_shares", "training", "elearning_courses", "referrals", "budget",
-                                   "bookings", "contributions", "reserves"}
+                                   "bookings", "evaluations", "contributions", "reserves"}
     assert str(walsall.training["bookings"].dtype) == "Int64"
     assert walsall.source("audits") == "data/walsall/audits.csv"
     # a blank count is missing, not zero

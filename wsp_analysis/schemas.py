@@ -102,6 +102,17 @@ def course_parts_within_signed_up(r: dict) -> list[tuple[str, str]]:
     return []
 
 
+RATING_SCALE = (1, 5)  # evaluation forms: self-rated knowledge, 1 (none) to 5 (expert)
+
+
+def rating(raw: str) -> int:
+    """A self-rating of knowledge, a whole number from 1 (none) to 5 (expert)."""
+    low, high = RATING_SCALE
+    if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
+        raise rules.RuleBroken(f'"{raw}" is not a rating from {low} to {high} (a whole number)')
+    return int(raw)
+
+
 def whole_year_or_quarters(*group: str) -> TableCheck:
     """A year is given either as one whole-year row or as quarter rows, never both (it would count twice)."""
 
@@ -254,6 +265,28 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             key=("booking_id",),
             doc="Row-level training bookings, one row per booking request (optional detail: may hold only its "
                 "header). Bookings = attended + no_show rows; cancelled rows count only as cancellations.",
+        ),
+        Table(
+            "evaluations",
+            (
+                Column("date", rules.iso_date, blank=REFUSE, doc="Date of the course session (YYYY-MM-DD)."),
+                Column("course", rules.text, blank=REFUSE, doc="Course title (the event)."),
+                Column("delegate", rules.text, blank=REFUSE,
+                       doc="Pseudonymous reference of the delegate (never a name)."),
+                Column("agency", rules.text, required=False, doc="Agency of the delegate (blank: not recorded)."),
+                Column("pre_rating", rating, dtype="Int64",
+                       doc="Self-rated knowledge on the day, before the course, 1 (none) to 5 (expert); blank: "
+                           "form not returned."),
+                Column("post_rating", rating, dtype="Int64",
+                       doc="Self-rated knowledge at the end of the course, 1-5; blank: form not returned."),
+                Column("follow_up_rating", rating, dtype="Int64",
+                       doc="Self-rated knowledge in the impact evaluation sent eight weeks after the course, 1-5; "
+                           "blank: not returned."),
+                _SOURCE,
+            ),
+            key=("date", "course", "delegate"),
+            doc="Training evaluation forms, one row per delegate who attended an evaluated course (optional detail: "
+                "may hold only its header). The year is the financial year of the session's date.",
         ),
         Table(
             "contributions",
