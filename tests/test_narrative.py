@@ -1,39 +1,182 @@
-"""Key messages are made from figures, in the voice DESIGN.md sets."""
-from wsp_analysis import narrative
+"""Key messages are made from figures, in the voice DESIGN.md sets; one rule set, tested rule by rule and
+then sentence by sentence (Walsall: the published figures; Demoshire: the committed synthetic data)."""
+import pytest
+from conftest import REPO
+
+from wsp_analysis import annual, dataset, narrative
+from wsp_analysis.figures import Figure, Register
 
 Y = "2023-24"
 
 
-def test_audit_message_in_points_with_untestable_change(register, walsall):
-    first = narrative.audits(register, walsall, Y)[0]
-    assert first == ("20% of multi-agency audits were graded good (4 of 20), down 15 percentage points from 35% in "
-                     "2022-23. That year's counts are not published, so whether the fall is larger than chance alone "
-                     "could produce cannot be tested.")
+# --- the rule set -------------------------------------------------------------------------------
+
+def test_numbers_under_ten_are_words_in_prose_but_digits_in_a_count():
+    assert [narrative.number(v) for v in (0, 1, 7, 9, 10, 1617)] == ["zero", "one", "seven", "nine", "10", "1,617"]
+    assert narrative.number(None) == "[x]"  # missing is not zero
+    assert narrative.of(4, 20) == "(4 of 20)"
+    assert narrative.of(1333, 1617) == "(1,333 of 1,617)"
+    assert narrative.sentence("five referrals") == "Five referrals"
 
 
-def test_audit_interval_is_stated(register, walsall):
-    # Wilson 95% interval for 4 of 20 is 0.0807 to 0.4160
-    assert "runs from 8% to 42%" in narrative.audits(register, walsall, Y)[1]
+def test_changes_between_percentages_are_percentage_points():
+    assert narrative.points(-15) == "15 percentage points"
+    assert narrative.points(3.2) == "three percentage points"  # 3.2 rounds to 3, under ten: a word
+    assert narrative.points(-0.6) == "one percentage point"
+    assert narrative.change_in_points(-15, 0.35, "2022-23") == "down 15 percentage points from 35% in 2022-23"
+    assert narrative.change_in_points(0, 0.35) == "unchanged from 35%"
 
 
-def test_training_message(register):
-    assert narrative.training(register, Y)[0] == ("82% of training bookings were attended (1,333 of 1,617), and 55% "
-                                                  "of the 2,412 places offered were used.")
+def test_relative_changes_are_percent():
+    assert narrative.relative_change((144 - 52) / 52 * 100) == "up 177%"  # 176.9% relative, not points
+    assert narrative.relative_change(-12.4) == "down 12%"
 
 
-def test_budget_message_says_adverse_in_words(register, walsall):
-    assert narrative.budget(register, walsall, Y)[0] == (
-        "Spending was £567,721 against a budget of £374,813: £192,908 (51%) over budget (adverse), mainly "
-        "Agency & Consultants (£301,521, unbudgeted).")
-    assert "Spending exceeded income by £116,671: a deficit" in narrative.budget(register, walsall, Y)[2]
+def test_money_words():
+    assert narrative.money_against_budget(192908) == "£192,908 over budget"
+    assert narrative.money_against_budget(-2109) == "£2,109 under budget"
+    assert narrative.money_against_budget(76237, "income") == "£76,237 more than planned"
+    assert narrative.position(116671) == "a deficit of £116,671"
+    assert narrative.position(-5000) == "a surplus of £5,000"
+    assert narrative.variance_percent(51.4678) == "51%"
+    assert narrative.variance_percent(2.3209) == "2.3%"  # under 10%: one decimal, never "2%" beside a 2% threshold
+    assert narrative.variance_percent(-43.13) == "43%"
 
 
-def test_referral_messages_keep_missing_quarters_missing(register):
+def test_p_values_and_the_significance_rule():
+    assert narrative.p_value(0.26577) == "p = 0.27"
+    assert narrative.p_value(0.0214) == "p = 0.021"
+    assert narrative.p_value(0.0004) == "p < 0.001"
+    assert narrative.p_value(0.0496) == "p < 0.05"  # never rounded up to 0.05 when below it
+    assert narrative.verdict(0.0496, "t") == "larger than chance alone would be likely to produce (t, p < 0.05)"
+    assert narrative.verdict(0.05, "t") == ("within what chance alone could produce at this sample size "
+                                            "(t, p = 0.050)")  # 0.05 itself is not below 0.05
+
+
+def test_listing():
+    assert narrative.listing(["a"]) == "a"
+    assert narrative.listing(["a", "b"]) == "a and b"
+    assert narrative.listing(["a", "b", "c"]) == "a, b and c"
+
+
+# --- Walsall, sentence by sentence ---------------------------------------------------------------
+
+def test_audit_messages(register, walsall):
+    msgs = narrative.audits(register, walsall, Y)
+    assert msgs == [
+        "20% of multi-agency audits were graded good (4 of 20), down 15 percentage points from 35% in 2022-23. "
+        "That year's counts are not published, so whether the fall is larger than chance alone could produce "
+        "cannot be tested.",
+        # Wilson 95% interval for 4 of 20 is 0.0807 to 0.4160
+        "With 20 audits the share is uncertain: the 95% interval for the share graded good runs from 8% to 42%. "
+        "The 2022-23 share was published without its counts, so it has no interval.",
+        "Whether grades have moved steadily in one direction over the years cannot be tested: a trend test needs "
+        "counts for at least three years, and one year has published counts.",
+        "Other grades: 0% outstanding (0 of 20); 80% requires improvement (16 of 20), up 30 percentage points; "
+        "0% inadequate (0 of 20), down 15 percentage points (changes are against 2022-23).",
+    ]
+
+
+def test_training_messages(register):
+    assert narrative.training(register, Y) == [
+        "82% of training bookings were attended (1,333 of 1,617), and 55% of the 2,412 places offered were used.",
+        "The attendance rate for 2022-23 is not available [x], so no change can be tested.",
+        "284 bookings (18%) were not attended; a further 352 were cancelled beforehand and are not counted as "
+        "bookings.",
+        "144 training events were scheduled, up 177% from 52 in 2022-23.",
+        "2,877 e-learning modules were taken, up 156% from 1,123 in 2022-23.",
+        "Child Neglect Awareness Level 1 e-learning: 179 of the 239 who signed up completed it (75%); 42 were part "
+        "way through at the year end.",
+        "Training impact for 2023-24 is not available [x]: the data holds no evaluation forms (self-rated knowledge "
+        "before, at the end of and eight weeks after a course), so the change in self-rated knowledge cannot be "
+        "reported.",
+    ]
+
+
+def test_referral_messages_use_words_under_ten_and_keep_missing_quarters_missing(register):
     msgs = narrative.referrals(register, Y)
-    assert msgs[0].startswith("5 serious-incident referrals were received, 2 fewer than the 7 in 2022-23; 4 of the 5 "
-                              "(80%) met the criteria for a rapid review")
-    assert any("3 in Q1 and 9 in Q3; Q2 and Q4 were not published" in m for m in msgs)
+    assert msgs[0] == ("Five serious-incident referrals were received, two fewer than the seven in 2022-23; four of "
+                       "the five (80%) met the criteria for a rapid review.")
+    # Wilson 95% interval for 4 of 5: 0.376 to 0.964
+    assert msgs[1] == ("These are small numbers: a change of one or two referrals moves the rate a long way (the 95% "
+                       "interval for the 80% runs from 38% to 96%).")
+    assert ("Referrals to the self-neglect panel received: three in Q1 and nine in Q3; Q2 and Q4 were not "
+            "published, so the year's total is not available [x].") in msgs
+
+
+def test_budget_messages(register, walsall):
+    assert narrative.budget(register, walsall, Y) == [
+        "Spending was £567,721 against a budget of £374,813: £192,908 (51%) over budget (adverse, rated red), "
+        "mainly Agency & Consultants (£301,521, unbudgeted spend).",
+        "Unbudgeted spend (no budget, so no percent): Agency & Consultants, £301,521. Over budget: Development "
+        "activities, £5,721 (38%; red). Underspends (more than 5% under budget): Employees (permanent), £111,322 "
+        "(43%).",
+        "Income was £451,050 against £374,813 budgeted: £76,237 (20%) more than planned (favourable), including "
+        "£63,400 of unbudgeted income (Other income £16,100; S31 Grant £47,300).",
+        "Spending exceeded income, leaving a deficit of £116,671 against a balanced budget.",
+        "The reserve brought forward from 2022-23 was £299,260; if the deficit is met from reserves (an "
+        "assumption: the accounts do not say), £182,589 remains at the year end.",
+        "Partners contributed £387,650 in all, the council's contribution included: 86% of the year's income of "
+        "£451,050. The largest was from Walsall Council – Adults and Children: £244,662 (54% of income).",
+        "RAG ratings use thresholds this partnership chose locally: adverse variances up to and including 2% of "
+        "budget are green, up to and including 5% amber and beyond 5% red; a favourable spending variance beyond "
+        "5% is an underspend.",
+    ]
 
 
 def test_key_messages_one_per_section(register, walsall):
-    assert len(narrative.key_messages(register, walsall, Y)) == 4
+    msgs = narrative.key_messages(register, walsall, Y)
+    assert len(msgs) == 4
+    assert msgs[0].startswith("20% of multi-agency audits were graded good (4 of 20)")
+    assert msgs[3].startswith("Spending was £567,721 against a budget of £374,813: £192,908 (51%) over budget")
+
+
+# --- Demoshire (synthetic, counts for five years, evaluations) ---------------------------------------
+
+@pytest.fixture(scope="module")
+def demo():
+    ds = dataset.load(REPO / "data" / "demoshire")
+    return ds, annual.figures(ds, Y)
+
+
+def test_demoshire_audit_change_is_tested(demo):
+    ds, reg = demo
+    msgs = narrative.audits(reg, ds, Y)
+    # 2023-24: 12 of 20 good; 2022-23: 10 of 20. Fisher's exact test on the 2 x 4 grade mix, p = 0.266
+    assert msgs[0] == ("60% of multi-agency audits were graded good (12 of 20), up 10 percentage points from 50% in "
+                       "2022-23. The change in the mix of grades is within what chance alone could produce at this "
+                       "sample size (Fisher's exact test, p = 0.27).")
+    assert msgs[1] == ("With 20 audits the share is uncertain: the 95% interval for the share graded good runs from "
+                       "39% to 78%. In 2022-23 it ran from 30% to 70% (10 of 20).")
+    assert msgs[2] == ("Across the five years with counts (2019-20 to 2023-24), grades have moved towards better ones "
+                       "by more than chance alone would be likely to produce (linear-by-linear trend test, "
+                       "p = 0.021).")
+
+
+def test_demoshire_attendance_change_and_impact(demo):
+    _, reg = demo
+    msgs = narrative.training(reg, Y)
+    assert msgs[1] == ("The attendance rate was down one percentage point from 82% in 2022-23 (1,283 of 1,558), a "
+                       "change within what chance alone could produce at this sample size (two-proportion z-test, "
+                       "p = 0.58).")
+    assert msgs[-3] == ("Delegates' self-rated knowledge (on a scale of one to five) rose by 0.69 points on average "
+                        "by the end of their course, among the 1,217 who rated it before and after; 61% rated it "
+                        "higher (744 of 1,217).")
+    assert msgs[-2] == ("The rise was larger than chance alone would be likely to produce for 11 of the 12 courses "
+                        "evaluated (Wilcoxon signed-rank test, p < 0.05); for Working with Fathers the change is "
+                        "within what chance alone could produce at this sample size (p = 0.71).")
+    assert msgs[-1] == ("31% of delegates returned the eight-week follow-up evaluation (470 of 1,501); their "
+                        "self-rated knowledge was then 0.44 points above its pre-course rating on average. Fewer "
+                        "than half replied, so those who did may not speak for the rest.")
+
+
+def test_a_significant_rise_is_called_so_and_a_missing_one_is_not_invented():
+    reg = Register([
+        Figure("impact.delegates", "d", Y, 40, "count"),
+        Figure("impact.course.a.test", "Wilcoxon signed-rank test: ..., A (p-value)", Y, 0.003, "p_value"),
+        Figure("impact.course.a.change_mean", "c", Y, 0.8, "rating"),
+        Figure("impact.course.b.test", "Wilcoxon signed-rank test: ..., B (p-value)", Y, None, "p_value"),
+    ])
+    assert narrative._impact(reg, Y) == [
+        "The rise was larger than chance alone would be likely to produce for one of the two courses evaluated "
+        "(Wilcoxon signed-rank test, p < 0.05)."]
