@@ -45,3 +45,18 @@ def walsall_copy(tmp_path):
     dest = tmp_path / "data" / "walsall"
     shutil.copytree(WALSALL, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    """Walsall Q3, Demoshire Q3 and Demoshire's annual report, rendered once through run-all."""
+    root = tmp_path_factory.mktemp("batch")
+    out, params = root / "reports", root / "params"
+    params.mkdir()
+    for name, body in (("walsall-Q3", "partnership: walsall\nyear: '2023-24'\nquarter: Q3\n"),
+                       ("demoshire-Q3", "partnership: demoshire\nyear: '2023-24'\nquarter: Q3\n"),
+                       ("demoshire", "partnership: demoshire\nyear: '2023-24'\n")):
+        (params / f"{name}.yaml").write_text(body + f"output_dir: '{out}'\n")
+    result = run_cli("run-all", str(params), "--workers", "2", "--no-progress")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

@@ -131,8 +131,8 @@ def test_chart_points_come_from_its_table(walsall_sections):
 
 def test_png_fallback_keeps_alt_text(monkeypatch):
     monkeypatch.setattr(charts, "IMAGE_FORMAT", "png")
-    chart = charts.horizontal_bars(["A", "B"], [3, None], "Three of A", "Things (number)", charts.fmt.count,
-                                   "Bar chart of things.")
+    data = datatables.build("Things", [["A", 3], ["B", None]], ["Thing", "Number"], {"Number": "count"})
+    chart = charts.table_bars(data, ["A", "B"], "Number", "Three of A", "Things (number)", "Bar chart of things.")
     assert chart.format == "png"
     assert 'alt="Bar chart of things. A: 3; B: [x]."' in chart._repr_html_()
 

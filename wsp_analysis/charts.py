@@ -229,26 +229,3 @@ def _money_axis(ax, data: DataTable, column: str) -> None:
         lambda x, _: fmt.gbp(x) if money else f"{x:,.0f}"))
     ax.set_xlabel("")
     ax.set_ylabel("")
-
-
-# Older call style (labels and values given directly), kept for callers written before charts took a
-# DataTable. The values still go through a DataTable, so alt text and labels are made the same way.
-_KINDS = {fmt.count: "count", fmt.gbp: "gbp", fmt.pct: "proportion", fmt.percent: "percent"}
-
-
-def horizontal_bars(labels: list[str], values: list, title: str, subtitle: str, value_format,
-                    alt_intro: str) -> Chart:
-    """One bar per label, each labelled with its value; missing values are shown as [x], not drawn as 0."""
-    column = "Value"
-    data = datatables.build(title, [[lab, v] for lab, v in zip(labels, values)], ["Label", column],
-                            {column: _KINDS.get(value_format, "count")})
-    return table_bars(data, list(labels), column, title, subtitle, alt_intro, say=value_format)
-
-
-def paired_bars(labels: list[str], first: list, second: list, names: tuple[str, str], title: str, subtitle: str,
-                value_format, alt_intro: str) -> Chart:
-    """Two bars per label (e.g. budget and actual), hatched apart and each labelled with its value."""
-    kind = _KINDS.get(value_format, "count")
-    data = datatables.build(title, [[lab, a, b] for lab, a, b in zip(labels, first, second)], ["Label", *names],
-                            {names[0]: kind, names[1]: kind})
-    return table_paired_bars(data, list(labels), list(names), title, subtitle, alt_intro, say=value_format)

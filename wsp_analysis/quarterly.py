@@ -59,7 +59,9 @@ def _training_figures(ds, year: str, quarter: str) -> list[Figure]:
 def _referral_figures(ds, year: str, quarter: str) -> list[Figure]:
     src, r = ds.source("referrals"), ds.referrals
     prev = periods.previous_year(year)
-    pairs = list(dict.fromkeys(zip(r["referral_type"], r["measure"])))
+    # routes reported by quarter in the data (anything given only for whole years would be all [x] here)
+    by_quarter = r[r["quarter"].notna()]
+    pairs = list(dict.fromkeys(zip(by_quarter["referral_type"], by_quarter["measure"])))
     figs = []
     for period_year, suffix, quarters in ((year, "", (quarter,)), (year, ".ytd", periods.quarters_to(quarter)),
                                           (prev, "", (quarter,))):

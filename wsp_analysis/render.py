@@ -17,17 +17,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import nbformat
 import papermill
-from nbconvert import HTMLExporter
-from traitlets.config import Config
 
 from . import dataset, export, paths, periods, reference_tables
 from .errors import NotebookFailed, UsageError
 
 log = logging.getLogger("wsp_analysis")
 logging.getLogger("papermill").setLevel(logging.WARNING)  # its per-run chatter hides our own progress lines
-HIDDEN_TAGS = ("parameters", "injected-parameters", "remove_cell")
 
 
 def execute(notebook: Path, out: Path, parameters: dict) -> None:
