@@ -67,6 +67,18 @@ def year_shares(audits: pd.DataFrame, audit_shares: pd.DataFrame, grade_scale: S
     return both.sort_values(["year", "grade"]).reset_index(drop=True)
 
 
+def year_shares_with_intervals(audits: pd.DataFrame, audit_shares: pd.DataFrame,
+                               grade_scale: Sequence[str]) -> pd.DataFrame:
+    """year_shares() with each share's Wilson 95% interval (ci_low, ci_high, 0-1), for error bars.
+    Published percentages have no counts, so no interval (<NA>): the chart should say why."""
+    out = year_shares(audits, audit_shares, grade_scale)
+    cis = [stats.wilson_interval(int(k), int(n)) if not pd.isna(k) and not pd.isna(n) else None
+           for k, n in zip(out["count"], out["total"])]
+    out["ci_low"] = pd.array([c[0] if c else None for c in cis], dtype="Float64")
+    out["ci_high"] = pd.array([c[1] if c else None for c in cis], dtype="Float64")
+    return out
+
+
 def change_pp(shares: pd.DataFrame, year: str, previous: str | None = None) -> pd.DataFrame:
     """Change in each grade's share between two years, in percentage points (-15 = 15 points down).
 
