@@ -66,6 +66,11 @@ grade_scale:
   - Good
   - Requires Improvement
   - Inadequate
+# RAG on adverse budget variances, percent of budget (local choices; these are the defaults).
+budget_thresholds:
+  green: 2
+  amber: 5
+  underspend: 5
 """
 
 
