@@ -225,3 +225,21 @@ def test_every_chart_has_a_table_with_the_same_values(report, library_sections):
             cells = next(r for r in fig["rows"] if r[0] == row)
             assert cells[fig["head"].index(column)] == fmt.cell(value, table.kind(table.row_index(row), column)), \
                 (row, column)
+
+
+@pytest.mark.parametrize("partnership, period", [("walsall", "2023-24-Q3"), ("demoshire", "2023-24-Q3"),
+                                                 ("demoshire", "2023-24")])
+def test_other_reports_are_offline_and_pass_axe(browser, batch, partnership, period):
+    """Quarterly reports, and a synthetic partnership's annual report, meet the same bar as Walsall's."""
+    page, blocked, seen = open_offline(browser, batch / partnership / period / "report.html")
+    try:
+        assert blocked == [] and all(u.startswith(("file:", "data:")) for u in seen)
+        violations = run_axe(page)
+        assert violations == [], readable(violations)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"{partnership}-{period}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        assert len(page.query_selector_all("h1")) == 1
+    finally:
+        page.context.close()
