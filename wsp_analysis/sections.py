@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from . import audits as audit_calc
 from . import blocks, charts, datatables, narrative, periods, referrals as referral_calc
+from . import consistency
 from . import budget as budget_calc
 from . import formatting as fmt
 from . import training as training_calc
@@ -63,7 +64,7 @@ def audits(ds, reg: Register, year: str) -> Section:
     by_quarter = datatables.build(f"Multi-agency audit grades by quarter and theme, {year} (number of audits)",
                                   qrows, ["Quarter", "Theme", *scale, "Total"],
                                   {c: "count" for c in [*scale, "Total"]}, row_headers=2)
-    return _section(narrative.audits(reg, ds, year), chart, [by_year, by_quarter])
+    return _section(narrative.audits(reg, ds, year) + consistency.messages(ds, year), chart, [by_year, by_quarter])
 
 
 def training(ds, reg: Register, year: str) -> Section:
@@ -151,11 +152,12 @@ def budget(ds, reg: Register, year: str) -> Section:
     return _section(narrative.budget(reg, ds, year), chart, [table, ctable])
 
 
-def title(ds, year: str, quarter: str | None = None, status: str = "draft") -> blocks.Html:
+def title(ds, year: str, quarter: str | None = None, status: str = "draft", kind: str | None = None) -> blocks.Html:
     """The report's title and what it covers. The rendered report's header is built from the data this
-    carries (partnership, period, status), so the HTML has exactly one h1 whatever the notebook shows."""
+    carries (partnership, period, status), so the HTML has exactly one h1 whatever the notebook shows.
+    `kind` names a report other than the annual or quarterly one (e.g. "scrutiny")."""
     p = ds.partnership
-    kind = "quarterly" if quarter else "annual"
+    kind = kind or ("quarterly" if quarter else "annual")
     heading = f"{p.name}: {kind} report {periods.period_label(year, quarter)}"
     notice = ("<p><strong>Synthetic data:</strong> every figure in this report is generated, not real.</p>"
               if p.synthetic else "")
