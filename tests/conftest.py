@@ -60,3 +60,13 @@ def batch(tmp_path_factory):
     result = run_cli("run-all", str(params), "--workers", "2", "--no-progress")
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def scrutiny_rendered(tmp_path_factory):
+    """Walsall 2023-24's scrutiny report (notebooks/scrutiny.ipynb) rendered once through the CLI."""
+    out = tmp_path_factory.mktemp("scrutiny")
+    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--notebook", "scrutiny",
+                     "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "walsall" / f"{YEAR}-scrutiny"

@@ -23,8 +23,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_report_folder_contents(rendered):
-    assert sorted(p.name for p in rendered.iterdir()) == ["figures.csv", "report.html", "report.ipynb", "tables.ods",
-                                                          "tables.xlsx"]
+    assert sorted(p.name for p in rendered.iterdir()) == ["figures.csv", "manifest.json", "report.html", "report.ipynb",
+                                                          "tables.ods", "tables.xlsx"]
     leftovers = [p.name for p in rendered.parent.iterdir() if p.name.startswith(".") and not p.name.endswith(".lock")]
     assert leftovers == []  # no staging folder left behind
 

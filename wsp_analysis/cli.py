@@ -1,6 +1,7 @@
 """wsp-analysis: a thin command line over the library.
 
-Exit status: 0 ok; 1 the notebook failed (run-all: any run failed); 2 invalid data or arguments.
+Exit status: 0 ok; 1 the notebook failed (run-all: any run failed; verify: a figure or an input differs);
+2 invalid data or arguments (verify: the manifest or an input is missing, or the data no longer validate).
 """
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, dataset, params, render, runner
+from . import __version__, dataset, params, paths, reconcile, runner
+from . import verify as verify_mod
 from .errors import DataValidationError, NotebookFailed, UsageError, WspError
 
 EXIT_OK, EXIT_NOTEBOOK, EXIT_INVALID = 0, 1, 2
@@ -44,6 +46,23 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a partnership folder and print every problem",
                        description="Validate a partnership folder (partnership.yaml and its tables).")
     v.add_argument("path", metavar="PATH", help="partnership folder, e.g. data/walsall")
+
+    c = sub.add_parser("verify", help="recompute a rendered report's figures from its data and compare",
+                       description="Recompute every figure of REPORT_DIR from the data its manifest.json names "
+                                   "(without re-running the notebook), compare with its figures.csv and check the "
+                                   "input files' SHA-256. Exit 0 all match, 1 anything differs, 2 the manifest or an "
+                                   "input is missing or the data no longer validate.")
+    c.add_argument("report_dir", metavar="REPORT_DIR", help="a rendered report folder, e.g. reports/walsall/2023-24")
+    c.add_argument("--data-dir", help="look for the inputs in DATA_DIR/<partnership>/ instead of where the manifest "
+                                      "recorded them")
+
+    k = sub.add_parser("reconcile", help="compare the figures a published report prints with the data's",
+                       description="Compare each figure in data/<partnership>/published_figures.csv with the figure "
+                                   "computed from the data: match, differs, percent_for_points or not_derivable. "
+                                   "Prints the table and exits 0 (2 for invalid data or arguments).")
+    k.add_argument("--partnership", required=True, help="folder name under the data folder, e.g. walsall")
+    k.add_argument("--year", required=True, help="financial year of the report, e.g. 2023-24")
+    k.add_argument("--data-dir", help="data folder (default: the repository's data/)")
     return p
 
 
@@ -57,6 +76,8 @@ def _report(args) -> int:
     else:
         opts = params.check(opts, "options")
     opts.setdefault("output_dir", "reports")
+    from . import render  # here: papermill and nbconvert take seconds to import, and only report needs them
+
     out = render.render(**opts)
     print(out)
     return EXIT_OK
@@ -72,6 +93,8 @@ def _run_all(args) -> int:
 def _validate(args) -> int:
     path = Path(args.path)
     problems = dataset.validate(path)
+    if path.is_dir():
+        problems += reconcile.problems(path)  # the optional published_figures.csv, when there is one
     if problems:
         print(DataValidationError(problems).report(), file=sys.stderr)
         return EXIT_INVALID
@@ -81,11 +104,47 @@ def _validate(args) -> int:
     return EXIT_OK
 
 
+def _verify(args) -> int:
+    try:
+        result = verify_mod.verify(args.report_dir, args.data_dir)
+    except verify_mod.VerifyError as e:
+        print(f"wsp-analysis: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    except DataValidationError as e:
+        for line in getattr(e, "changed_inputs", []):
+            print(line)
+        print(e.report(), file=sys.stderr)
+        return EXIT_INVALID
+    for line in result.lines():
+        print(line)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_NOTEBOOK
+
+
+def _reconcile(args) -> int:
+    from . import annual, periods
+
+    try:
+        year = periods.parse_year(args.year)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    folder = paths.partnership_dir(args.partnership, args.data_dir)
+    ds = dataset.load(folder)
+    rows = reconcile.read(folder, ds.label)
+    if rows is None:
+        raise UsageError(f"{ds.label}/{reconcile.FILE}: file is missing; reconcile compares the figures it transcribes "
+                         "from the published report (see docs/data.md)")
+    print(reconcile.text_table(reconcile.reconcile(rows, annual.figures(ds, year), year)))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="wsp-analysis: %(message)s", stream=sys.stderr)
     args = _parser().parse_args(argv)
     try:
-        return {"report": _report, "run-all": _run_all, "validate": _validate}[args.command](args)
+        return {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
+                "reconcile": _reconcile}[args.command](args)
     except DataValidationError as e:
         print(e.report(), file=sys.stderr)
         return EXIT_INVALID

@@ -77,8 +77,9 @@ def _headings(source: str, taken: set[str], contents: list[dict]) -> tuple[str, 
     return "\n".join(out), section
 
 
-def prepare(nb, title: str, status: str | None = None) -> tuple[object, dict]:
-    """A copy of the notebook ready for the template, and the facts for the page header."""
+def prepare(nb, title: str, status: str | None = None, provenance: dict | None = None) -> tuple[object, dict]:
+    """A copy of the notebook ready for the template, and the facts for the page header (and footer:
+    `provenance`, from manifest.footer, gives the reproducing command and the data files' short hashes)."""
     nb = copy.deepcopy(nb)
     nb.cells = visible_cells(nb)
     facts: dict = {}
@@ -113,7 +114,7 @@ def prepare(nb, title: str, status: str | None = None) -> tuple[object, dict]:
     header = {"title": title, "partnership": facts.get("partnership"), "period": period, "status": status,
               "status_label": status.capitalize(), "status_text": STATUS_TEXT.get(status, status.capitalize()),
               "statutory_partners": facts.get("statutory_partners"), "synthetic": facts.get("synthetic", False),
-              "contents": contents, "version": _version()}
+              "contents": contents, "version": _version(), "provenance": provenance}
     return nb, header
 
 
@@ -142,10 +143,12 @@ def exporter() -> HTMLExporter:
     return ex
 
 
-def to_html(executed: Path, title: str, status: str | None = None) -> str:
+def to_html(executed: Path, title: str, status: str | None = None, provenance: dict | None = None) -> str:
     """The executive's HTML for an executed notebook. `status` ("draft" or "final") overrides the one the
-    notebook's title block carries (sections.title; "draft" unless said otherwise)."""
+    notebook's title block carries (sections.title; "draft" unless said otherwise). `provenance`
+    (manifest.footer) adds the command that reproduces the report and the data files' short hashes to
+    the footer."""
     nb = nbformat.read(str(executed), as_version=4)
-    nb, header = prepare(nb, title, status)
+    nb, header = prepare(nb, title, status, provenance)
     body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "wsp": header})
     return body

@@ -1,6 +1,7 @@
 """Where things are: the repository's data/ and notebooks/ folders, and report folders."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import UsageError
@@ -54,6 +55,38 @@ def notebook(name: str) -> Path:
     raise UsageError(f'cannot find the notebook "{name}.ipynb" in the repository\'s notebooks/ folder')
 
 
-def report_dir(output_dir: str | Path, partnership: str, period: str) -> Path:
-    """reports/<partnership>/<period>/ (period: 2023-24 or 2023-24-Q3)."""
-    return Path(output_dir).expanduser().resolve() / partnership / period
+ANNUAL_NOTEBOOK, QUARTERLY_NOTEBOOK = "annual_report", "quarterly_report"
+
+
+def default_notebook(quarter: str | None) -> str:
+    """The notebook a period renders with unless told otherwise."""
+    return QUARTERLY_NOTEBOOK if quarter else ANNUAL_NOTEBOOK
+
+
+def _quarterly(period: str) -> bool:
+    return bool(re.search(r"-Q[1-4]$", period))
+
+
+def notebook_suffix(notebook: str | None, quarterly: bool) -> str:
+    """"" for the period's default notebook, else the notebook's name without "_report", hyphenated:
+    scrutiny -> "scrutiny", notebooks/board_summary_report.ipynb -> "board-summary"."""
+    if not notebook:
+        return ""
+    stem = Path(notebook).stem if notebook.endswith(".ipynb") else notebook
+    if stem == default_notebook("Q" if quarterly else None):
+        return ""
+    stem = stem[: -len("_report")] if stem.endswith("_report") and stem != "_report" else stem
+    return re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower() or "notebook"
+
+
+def report_kind(notebook: str | None, quarter: str | None) -> str:
+    """What a report is, as its title and verify say: "annual", "quarterly", or the notebook's suffix
+    ("scrutiny") for any other notebook."""
+    return notebook_suffix(notebook, bool(quarter)) or ("quarterly" if quarter else "annual")
+
+
+def report_dir(output_dir: str | Path, partnership: str, period: str, notebook: str | None = None) -> Path:
+    """reports/<partnership>/<period>[-<suffix>]/ (period: 2023-24 or 2023-24-Q3). The period's default
+    notebook has no suffix; another notebook adds its name: --notebook scrutiny -> 2023-24-scrutiny."""
+    suffix = notebook_suffix(notebook, _quarterly(period))
+    return Path(output_dir).expanduser().resolve() / partnership / (f"{period}-{suffix}" if suffix else period)

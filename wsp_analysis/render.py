@@ -1,9 +1,11 @@
 """Render a report folder: execute the notebook with papermill, convert it with nbconvert, publish atomically.
 
 reports/<partnership>/<period>/ receives report.ipynb (executed, with code, for the
-scrutineer), report.html (for the executive: no code) and figures.csv. Everything is
-built in a staging folder beside the target and swapped in only when complete, so a
-failed run leaves the previous report as it was.
+scrutineer), report.html (for the executive: no code), figures.csv, the reference tables and
+manifest.json (parameters, input files' SHA-256, versions, commit, times; see manifest.py). A
+notebook other than the period's default adds its name to the folder: --notebook scrutiny renders
+reports/<partnership>/<period>-scrutiny/. Everything is built in a staging folder beside the target
+and swapped in only when complete, so a failed run leaves the previous report as it was.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import papermill
 
-from . import dataset, export, paths, periods, reference_tables
+from . import dataset, export, manifest, paths, periods, reference_tables
 from .errors import NotebookFailed, UsageError
 
 log = logging.getLogger("wsp_analysis")
@@ -66,9 +68,10 @@ def keep_failed(staging: Path, partnership_folder: Path, period: str) -> Path | 
     return dest
 
 
-def to_html(executed: Path, title: str, status: str | None = None) -> str:
-    """The executive's HTML: outputs only (no code, no prompts, no stderr), through our own template."""
-    return export.to_html(executed, title, status)
+def to_html(executed: Path, title: str, status: str | None = None, provenance: dict | None = None) -> str:
+    """The executive's HTML: outputs only (no code, no prompts, no stderr), through our own template.
+    `provenance` (manifest.footer) puts the reproducing command and the data files' hashes in the footer."""
+    return export.to_html(executed, title, status, provenance)
 
 
 def publish(staging: Path, final: Path) -> None:
@@ -87,11 +90,23 @@ def publish(staging: Path, final: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def write_outputs(staging: Path, ds, period: str, quarter: str | None) -> None:
-    """Everything the library writes beside the executed notebook: the executive's HTML (and tables)."""
-    title = f"{ds.partnership.name}: {'quarterly' if quarter else 'annual'} report {period}"
-    (staging / "report.html").write_text(to_html(staging / "report.ipynb", title), encoding="utf-8")
+def write_outputs(staging: Path, ds, period: str, quarter: str | None, notebook: str | None = None,
+                  run: dict | None = None) -> None:
+    """Everything the library writes beside the executed notebook: the executive's HTML, the reference
+    tables and, last, manifest.json.
+
+    `run` is the manifest begun before the notebook ran (manifest.start), so its input hashes are of the
+    files the run read; without it one is begun here."""
+    kind = paths.report_kind(notebook, quarter)
+    if run is None:
+        run = manifest.start(ds, year=period[:7], quarter=quarter, period=period, kind=kind, notebook=notebook,
+                             notebook_path=paths.notebook(notebook or paths.default_notebook(quarter)),
+                             output_dir=staging.parent.parent)
+    title = f"{ds.partnership.name}: {kind} report {period}"
+    html = to_html(staging / "report.ipynb", title, provenance=manifest.footer(run))
+    (staging / "report.html").write_text(html, encoding="utf-8")
     reference_tables.write(staging, staging / "report.ipynb", title)  # tables.xlsx and tables.ods
+    manifest.write(staging, manifest.finish(run))
 
 
 def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
@@ -107,16 +122,21 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     except ValueError as e:
         raise UsageError(str(e)) from None
     period = periods.period_label(year, quarter)
-    nb_path = paths.notebook(notebook or ("quarterly_report" if quarter else "annual_report"))
+    nb_path = paths.notebook(notebook or paths.default_notebook(quarter))
+    kind = paths.report_kind(notebook, quarter)
     folder = paths.partnership_dir(partnership, data_dir)
     ds = dataset.load(folder)  # validate before starting a kernel
     if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
         raise UsageError(f"{ds.label} has no data for {year}")
-    final = paths.report_dir(output_dir, partnership, period)
+    final = paths.report_dir(output_dir, partnership, period, notebook)
+    name = final.name  # the period, with the notebook's suffix for a non-default notebook (2023-24-scrutiny)
+    started_at = manifest.now()
     started = time.perf_counter()
-    log.info("rendering %s %s with %s", partnership, period, nb_path.name)
-    with period_lock(final.parent, period):
-        staging = Path(tempfile.mkdtemp(prefix=f".{period}.staging-", dir=final.parent))
+    log.info("rendering %s %s with %s", partnership, name, nb_path.name)
+    with period_lock(final.parent, name):
+        run = manifest.start(ds, year=year, quarter=quarter, period=period, kind=kind, notebook=notebook,
+                             notebook_path=nb_path, output_dir=output_dir, started=started_at)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=final.parent))
         staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable like any folder
         try:
             parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent),
@@ -126,12 +146,12 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
             try:
                 execute(nb_path, staging / "report.ipynb", parameters)
             except NotebookFailed as e:
-                kept = keep_failed(staging, final.parent, period)
+                kept = keep_failed(staging, final.parent, name)
                 raise NotebookFailed(f"{e}; the executed notebook, with the error, is in {kept}" if kept
                                      else str(e)) from None
             if not (staging / "figures.csv").is_file():
                 raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")
-            write_outputs(staging, ds, period, quarter)
+            write_outputs(staging, ds, period, quarter, notebook, run)
             publish(staging, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful publish
