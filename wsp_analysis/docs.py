@@ -11,15 +11,35 @@ INTRO = "# Data tables\n\nEach partnership is a folder `data/<partnership>/` hol
 WALSALL = "## Walsall\n\n`data/walsall/` transcribes the Walsall Safeguarding Partnership Annual Report 2023-2024\n(`../shared/seeds/002_3cfe3ce716ad6625.txt`): Table 1 (audit grades by quarter, as counts), Table 2\n(2019-20 to 2022-23 as published percentages: no counts were published for those years, so none\nare invented), the training statistics panel and text, the neglect e-learning course, the\nrapid-review referral table, self-neglect panel referrals (Q2 and Q4 not published: blank, not 0)\nand Appendix 1 (budget, contributions, the reserve of £299,260, printed `£299.260`).\nEach row's `source` names its table or section. `evaluations.csv` holds only its header: the report\ndescribes pre-course, post-course and eight-week impact evaluation forms but publishes none of their\nratings, so training impact is not available.\n"
 
 
+PUBLISHED = """How each row is reconciled (`wsp-analysis reconcile --partnership P --year Y`, and the scrutiny
+report): `match` when the printed number is ours after the report's rounding (within half a unit of its
+last printed place), `differs` when it is not, `percent_for_points` when our figure is a change in
+percentage points and the report prints the same number as a percent, `not_derivable` when we compute no
+such figure or ours is not available. `wsp-analysis validate` checks this file too when it is present.
+Walsall's transcribes the 2023-24 report's Table 1 and the 2023-24 row of Table 2, the audit text's
+changes ("a reduction by 15%", "an 30% increase"), the training panel and text, the neglect e-learning
+course, the rapid-review table, the self-neglect panel's quarters and Appendix 1. Table 2's earlier rows
+are not in it: they are the data (`audit_shares.csv`), so comparing them would be circular."""
+
+
+def _table(t) -> list[str]:
+    out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "",
+           "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
+    for c in t.columns:
+        blank = ("refused" if c.blank == REFUSE else
+                 "whole year" if c.name == "quarter" else
+                 "the report's year" if c.name in ("year", "period") and t.name == "published_figures" else
+                 "not available")
+        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank} | {c.doc} |")
+    return out
+
+
 def data_reference() -> str:
+    from .reconcile import SPEC as PUBLISHED_FIGURES  # optional, outside the required tables of schemas.py
+
     out = [INTRO.rstrip("\n"), ""]
     for t in tables(("Outstanding", "Good", "Requires Improvement", "Inadequate")).values():
-        out += [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "",
-                "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
-        for c in t.columns:
-            blank = ("refused" if c.blank == REFUSE else
-                     "whole year" if c.name == "quarter" else "not available")
-            out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank} | {c.doc} |")
+        out += _table(t)
         checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
         if t.name == "training":
             checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
@@ -27,6 +47,7 @@ def data_reference() -> str:
         if checks:
             out += ["", "Rules across columns:", ""] + [f"- {c}" for c in checks]
         out.append("")
+    out += [*_table(PUBLISHED_FIGURES), "", PUBLISHED, ""]
     return "\n".join(out) + "\n" + WALSALL
 
 
