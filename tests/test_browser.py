@@ -243,3 +243,26 @@ def test_other_reports_are_offline_and_pass_axe(browser, batch, partnership, per
         assert len(page.query_selector_all("h1")) == 1
     finally:
         page.context.close()
+
+
+def test_scrutiny_report_is_offline_and_passes_axe(browser, scrutiny_rendered):
+    """The scrutineer's report (reconciliation, consistency, manifest) meets the executive report's bar."""
+    page, blocked, seen = open_offline(browser, scrutiny_rendered / "report.html")
+    try:
+        assert blocked == [] and all(u.startswith(("file:", "data:")) for u in seen)
+        violations = run_axe(page)
+        assert violations == [], readable(violations)
+        assert page.locator("h1").all_inner_texts() == [f"Walsall Safeguarding Partnership: scrutiny report {YEAR}"]
+        assert page.locator("nav a").all_inner_texts()[:4] == ["About this report",
+                                                               "Reconciliation with the published report",
+                                                               "Counts behind rounded percentages", "Manifest"]
+        main = page.locator("main").inner_text()
+        assert "percent_for_points" in main and "If the counts were" in main
+        footer = page.locator("footer").inner_text()
+        assert f"wsp-analysis report --partnership walsall --year {YEAR} --notebook scrutiny" in footer
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"walsall-{YEAR}-scrutiny.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 50_000
+    finally:
+        page.context.close()

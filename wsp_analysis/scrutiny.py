@@ -68,19 +68,36 @@ def reconciliation(ds, reg: Register, year: str) -> Part:
         if r.status == reconcile.PERCENT_FOR_POINTS:
             fig = reg.get(r.figure_id, r.period)
             rel = reconcile.relative_change(reg, fig)
-            msgs.append(f"The report prints {r.printed} for a change that is {fmt.points(r.value)} ({r.claim}). "
-                        + (f"As a relative change it is {fmt.percent(abs(rel))}. " if rel is not None else "")
+            way = "fall" if r.value < 0 else "rise"
+            msgs.append(f"The report prints {r.printed} for a change of {fmt.points(r.value)}: {r.claim}. "
+                        + (f"As a relative change it is a {way} of {fmt.percent(abs(rel))}. " if rel is not None else "")
                         + "A change between two percentages is in percentage points; a percent means a relative "
                           "change.")
         elif r.status == reconcile.DIFFERS:
-            msgs.append(f"The report prints {r.printed} ({r.claim}); our figure is {r.ours}"
-                        + (f": {r.note}." if r.note else "."))
+            msgs.append(f"The report prints {r.printed} where our figure is {r.ours}: {r.claim}."
+                        + (f" {narrative.sentence(r.note)}." if r.note else ""))
+    document, wheres = _common_document([r.where for r in rows])
+    notes = tuple(f"{s}: {m}." for s, m in reconcile.STATUS_MEANING.items())
+    if document:
+        notes = (f"Every figure is printed in {document}.",) + notes
     table = datatables.build(
         f"Figures printed in the {year} report, against the figures from the data",
-        [[r.figure_id, r.period, r.printed, r.ours, r.status, r.where, r.note or fmt.NOT_APPLICABLE] for r in rows],
-        ["Figure", "Period", "Printed", "Ours", "Status", "Where printed", "Note"],
-        notes=tuple(f"{s}: {m}." for s, m in reconcile.STATUS_MEANING.items()))
+        [[r.figure_id, r.period, r.printed, r.ours, r.status, w, r.note or fmt.NOT_APPLICABLE]
+         for r, w in zip(rows, wheres)],
+        ["Figure", "Period", "Printed", "Ours", "Status", "Where printed", "Note"], notes=notes)
     return _part(msgs, [table])
+
+
+def _common_document(wheres: list[str]) -> tuple[str | None, list[str]]:
+    """When every `where` starts with the same document name ("002_3cfe3ce716ad6625.txt Table 1 ..."), that name
+    and the places without it, so that a table says it once."""
+    firsts = {w.split(" ", 1)[0] for w in wheres}
+    if len(firsts) != 1 or not all(" " in w for w in wheres):
+        return None, wheres
+    doc = firsts.pop()
+    if "." not in doc:
+        return None, wheres
+    return doc, [w.split(" ", 1)[1] for w in wheres]
 
 
 def consistency_findings(ds, year: str) -> Part:
