@@ -12,7 +12,7 @@ from conftest import YEAR
 from wsp_analysis import blocks, charts, datatables, export, reference_tables, sections
 from wsp_analysis.datatables import DataTable
 
-SHEETS = ["Cover", "Contents", "Notes", *[f"Table_{n}" for n in range(1, 9)]]
+SHEETS = ["Cover", "Contents", "Notes", *[f"Table_{n}" for n in range(1, 10)]]
 
 
 def demo_table() -> DataTable:
@@ -197,7 +197,7 @@ def _blocks(frames: dict[str, pd.DataFrame], sheet: str) -> list[list]:
     """A table sheet from its header row down, numbers as floats (xlsx keeps ints, ods floats)."""
     rows = frames[sheet].values.tolist()
     start = next(i for i, r in enumerate(rows) if r[0] in ("Year", "Quarter", "Measure", "Course", "Line",
-                                                             "Organisation"))
+                                                             "Organisation", "Grade"))
     return [[float(c) if isinstance(c, (int, float)) and not pd.isna(c) else c for c in r if not pd.isna(c)]
             for r in rows[start:]]
 
@@ -209,22 +209,24 @@ def test_xlsx_follows_the_spreadsheet_guidance(rendered):
     assert cover[0] == f"Walsall Safeguarding Partnership: annual report {YEAR}: reference tables"
     assert "Period: 2023-24 (1 April 2023 to 31 March 2024)." in cover and "Status: Draft." in cover
     contents = [[str(c.value).strip() for c in r] for r in book["Contents"].iter_rows() if r[0].value]
-    assert ["Table_3", "Table 3: Multi-agency training, 2023-24 and 2022-23"] in contents
-    title = book["Table_3"]["A1"].value
-    assert title == "Table 3: Multi-agency training, 2023-24 and 2022-23 [note 1][note 2]"
+    assert ["Table_4", "Table 4: Multi-agency training, 2023-24 and 2022-23"] in contents
+    title = book["Table_4"]["A1"].value
+    assert title == "Table 4: Multi-agency training, 2023-24 and 2022-23 [note 1][note 2]"
     notes = [[c.value for c in r] for r in book["Notes"].iter_rows() if r[0].value]
     assert notes[2] == ["Note number", "Note text"] and notes[3][0] == 1 and "rounded" in notes[3][1]
 
 
 def test_xlsx_tables_hold_numbers(rendered):
     frames = pd.read_excel(rendered / "tables.xlsx", sheet_name=None, header=None)
-    training = _blocks(frames, "Table_3")
+    training = _blocks(frames, "Table_4")
     assert training[0] == ["Measure", "Unit", "2023-24", "2022-23"]
     assert ["Training bookings attended", "number", 1333.0, "[x]"] in training
     assert ["Share of bookings attended", "percent", 82.4, "[x]"] in training
-    budget = _blocks(frames, "Table_7")
-    assert budget[0][2:5] == ["Budget (£)", "Actual (£)", "Variance (actual - budget) (£)"]
-    assert ["Net position (spending - income)", "[z]", 0.0, 116671.0, "[z]", "deficit"] in budget
+    budget = _blocks(frames, "Table_8")
+    assert budget[0][2:6] == ["Budget (£)", "Actual (£)", "Variance (actual - budget) (£)", "Variance (% of budget) (%)"]
+    assert ["Agency & Consultants", "Expenditure", 0.0, 301521.0, 301521.0, "[z]", "adverse", "red",
+            "unbudgeted spend"] in budget  # no percent of a zero budget
+    assert ["Net position (spending - income)", "[z]", 0.0, 116671.0, "[z]", "[z]", "deficit", "[z]", "[z]"] in budget
 
 
 def test_ods_has_the_same_sheets_and_tables(rendered):
@@ -240,7 +242,7 @@ def test_ods_has_the_same_sheets_and_tables(rendered):
 def test_reference_tables_match_the_library(rendered, walsall_sections):
     frames = pd.read_excel(rendered / "tables.xlsx", sheet_name=None, header=None)
     library = [d for s in walsall_sections for d in s.data]
-    assert len(library) == 8
+    assert len(library) == 9
     for n, table in enumerate(library, start=1):
         expected = table.sheet_frame()
         got = _blocks(frames, f"Table_{n}")

@@ -42,7 +42,8 @@ RC = {
     "text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT, "ytick.color": TEXT,
 }
 
-PROSE = {"count": fmt.count, "proportion": fmt.pct, "percent": fmt.percent, "gbp": fmt.gbp}
+PROSE = {"count": fmt.count, "proportion": fmt.pct, "percent": fmt.percent, "gbp": fmt.gbp,
+         "decimal": lambda v: fmt.number(v, 2), "p_value": fmt.p_value}
 
 
 @dataclass(frozen=True)
@@ -157,10 +158,12 @@ def _long(data: DataTable, rows: list[str], columns: list[str], say=None) -> pd.
 
 @_with_style
 def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: str, subtitle: str,
-                 alt_intro: str, y_label: str, scale: float = 1.0, y_max: float | None = None) -> Chart:
+                 alt_intro: str, y_label: str, scale: float = 1.0, y_max: float | None = None,
+                 intervals: dict[tuple[str, str], tuple[float, float]] | None = None) -> Chart:
     """Vertical bars: one group per row of the table (e.g. a year), one hatched bar per column (e.g. a grade).
 
-    `scale` turns stored values into axis units (100 for proportions drawn as percent).
+    `scale` turns stored values into axis units (100 for proportions drawn as percent). `intervals` maps
+    (row, column) to a (low, high) 95% interval, drawn as an error bar and named in the alt text.
     """
     d = _long(data, rows, columns)
     d["drawn"] = d["value"] * scale
@@ -171,6 +174,12 @@ def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: st
     for container, col in zip(ax.containers, columns):
         labels = [d[(d["row"] == r) & (d["column"] == col)]["label"].iloc[0] for r in rows]
         ax.bar_label(container, labels=labels, fontsize=8, padding=1)
+        for bar, r in zip(container, rows):
+            if intervals and (r, col) in intervals:
+                low, high = intervals[(r, col)]
+                mid = bar.get_height()
+                ax.errorbar(bar.get_x() + bar.get_width() / 2, mid, yerr=[[mid - low * scale], [high * scale - mid]],
+                            fmt="none", ecolor="#3D3D3D", elinewidth=1, capsize=3)
     ax.set_xlabel(data.columns[0])
     ax.set_ylabel(y_label)
     if y_max is not None:
@@ -181,6 +190,9 @@ def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: st
     parts = [f"{c}: " + ", ".join(f"{r} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for r in rows)
              for c in columns]
     alt = f"{alt_intro} " + ". ".join(parts) + "."
+    if intervals:
+        alt += " Lines on the bars show 95% intervals: " + "; ".join(
+            f"{c} {r} {fmt.pct(lo)} to {fmt.pct(hi)}" for (r, c), (lo, hi) in intervals.items()) + "."
     return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns))
 
 
@@ -194,7 +206,7 @@ def table_bars(data: DataTable, rows: list[str], column: str, title: str, subtit
     for i, (v, lab) in enumerate(zip(d["value"], d["label"])):
         ax.text(v, i, " " + lab, va="center", fontsize=9)
     _money_axis(ax, data, column)
-    ax.set_xlim(0, max(list(d["value"]) + [1]) * 1.18)
+    ax.set_xlim(min(list(d["value"]) + [0]) * 1.3, max(list(d["value"]) + [1]) * 1.18)
     alt = f"{alt_intro} " + "; ".join(f"{r}: {lab}" for r, lab in zip(rows, d["label"])) + "."
     return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, [column]))
 
@@ -224,8 +236,8 @@ def table_paired_bars(data: DataTable, rows: list[str], columns: list[str], titl
 def _money_axis(ax, data: DataTable, column: str) -> None:
     """Horizontal bars: thousands-separated value axis (pounds where the values are money), no axis titles
     (the subtitle names the measure)."""
-    money = data.kinds.get(column) == "gbp"
+    kind = data.kinds.get(column)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-        lambda x, _: fmt.gbp(x) if money else f"{x:,.0f}"))
+        lambda x, _: fmt.gbp(x) if kind == "gbp" else f"{x:,.1f}" if kind == "decimal" else f"{x:,.0f}"))
     ax.set_xlabel("")
     ax.set_ylabel("")

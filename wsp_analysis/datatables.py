@@ -102,7 +102,8 @@ class DataTable:
 
 
 def _unit_name(kind: str) -> str:
-    return {"count": "number", "proportion": "percent", "percent": "percent", "gbp": "pounds"}.get(kind, "")
+    return {"count": "number", "proportion": "percent", "percent": "percent", "gbp": "pounds", "decimal": "number",
+            "p_value": "p-value"}.get(kind, "")
 
 
 def build(title: str, rows: Sequence[Sequence], columns: Sequence[str], kinds: dict[str, str] | None = None,

@@ -59,7 +59,14 @@ def gbp(value) -> str:
     return f"-£{-r:,.0f}" if r < 0 else f"£{r:,.0f}"
 
 
-KINDS = ("text", "count", "proportion", "percent", "gbp")  # how a table column's values are shown
+KINDS = ("text", "count", "proportion", "percent", "gbp", "decimal", "p_value")  # how a table column is shown
+
+
+def p_value(value) -> str:
+    """A p-value to three decimals, or "<0.001" (more decimals would claim a precision it lacks)."""
+    if is_missing(value):
+        return NOT_AVAILABLE
+    return "<0.001" if float(value) < 0.001 else number(value, 3)
 
 
 def cell(value, kind: str = "text") -> str:
@@ -76,6 +83,10 @@ def cell(value, kind: str = "text") -> str:
         return percent(value, 1)
     if kind == "gbp":
         return gbp(value)
+    if kind == "decimal":
+        return number(value, 2)
+    if kind == "p_value":
+        return p_value(value)
     return str(value)
 
 
@@ -92,6 +103,10 @@ def sheet_value(value, kind: str = "text"):
         return float(_round(float(value) * 100, 1))
     if kind == "percent":
         return float(_round(value, 1))
+    if kind == "decimal":
+        return float(_round(value, 2))
+    if kind == "p_value":
+        return float(_round(value, 4))
     return value
 
 

@@ -241,7 +241,8 @@ def _rate_change(reg: Register, year: str, key: str, name: str) -> str | None:
     return text + "."
 
 
-def _impact(reg: Register, year: str) -> list[str]:
+def impact(reg: Register, year: str) -> list[str]:
+    """Training impact from evaluation forms, or one sentence saying it is not available."""
     total = _get(reg, "impact.delegates", year)
     if total is None:
         return []
@@ -327,7 +328,6 @@ def training(reg: Register, year: str) -> list[str]:
                        f"completed it ({fmt.pct(f.value)})"
                        + (f"; {number(inprog.value)} {plural(inprog.value, 'was', 'were')} part way through at the "
                           "year end." if inprog and not inprog.missing else "."))
-    out += _impact(reg, year)
     return out
 
 

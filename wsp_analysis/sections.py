@@ -22,12 +22,17 @@ class Section:
     written from them); `tables` holds the same tables as HTML, in the same order, the chart's own first."""
 
     messages: blocks.Html
-    chart: charts.Chart
+    chart: charts.Chart | None
     tables: list[blocks.Html] = field(default_factory=list)
     data: list[DataTable] = field(default_factory=list)
 
+    @property
+    def parts(self) -> list:
+        """What the notebook displays, in order: messages, the chart (when there is one), the tables."""
+        return [p for p in (self.messages, self.chart, *self.tables) if p is not None]
 
-def _section(messages: list[str], chart: charts.Chart, data: list[DataTable]) -> Section:
+
+def _section(messages: list[str], chart: charts.Chart | None, data: list[DataTable]) -> Section:
     return Section(blocks.bullets(messages), chart, [blocks.table(d) for d in data], data)
 
 
@@ -51,11 +56,22 @@ def audits(ds, reg: Register, year: str) -> Section:
     by_year = datatables.build("Share of multi-agency audits in each grade, by financial year", rows,
                                ["Year", *scale, "Audits graded", "Basis"],
                                {**{gr: "proportion" for gr in scale}, "Audits graded": "count"})
+    with_ci = audit_calc.year_shares_with_intervals(ds.audits, ds.audit_shares, scale)
+    counted = with_ci[(with_ci["year"] <= year) & with_ci["ci_low"].notna()]
+    intervals = {(r["year"], str(r["grade"])): (float(r["ci_low"]), float(r["ci_high"])) for _, r in counted.iterrows()}
     chart = charts.grouped_bars(
         by_year, years, scale, f"{fmt.pct(share.value)} of audits were graded {g.lower()} in {year}",
-        "Share of audits in each grade, by financial year (%)",
+        "Share of audits in each grade, by financial year (%); lines show 95% intervals where counts are known",
         f"Bar chart of the share of multi-agency audits in each grade, {years[0]} to {years[-1]}.",
-        "Share of audits (%)", scale=100, y_max=100)
+        "Share of audits (%)", scale=100, y_max=100, intervals=intervals)
+    this = with_ci[with_ci["year"] == year]
+    ci_rows = [[str(r["grade"]), r["count"], r["share"], r["ci_low"], r["ci_high"]] for _, r in this.iterrows()]
+    ci_table = datatables.build(
+        f"Share of audits in each grade with its 95% interval, {year}", ci_rows,
+        ["Grade", "Audits", "Share", "Interval from", "Interval to"],
+        {"Audits": "count", "Share": "proportion", "Interval from": "proportion", "Interval to": "proportion"},
+        notes=("Wilson score 95% interval: with about 20 audits a year, the true share could plausibly lie "
+               "anywhere in this range.",))
     q = audit_calc.grade_distribution(ds.audits[ds.audits["year"] == year], scale, by=["quarter", "theme"])
     qrows = []
     for (quarter, theme), grp in q.groupby(["quarter", "theme"], sort=True):
@@ -64,7 +80,8 @@ def audits(ds, reg: Register, year: str) -> Section:
     by_quarter = datatables.build(f"Multi-agency audit grades by quarter and theme, {year} (number of audits)",
                                   qrows, ["Quarter", "Theme", *scale, "Total"],
                                   {c: "count" for c in [*scale, "Total"]}, row_headers=2)
-    return _section(narrative.audits(reg, ds, year) + consistency.messages(ds, year), chart, [by_year, by_quarter])
+    tables = [by_year, ci_table, by_quarter] if ci_rows else [by_year, by_quarter]
+    return _section(narrative.audits(reg, ds, year) + consistency.messages(ds, year), chart, tables)
 
 
 def training(ds, reg: Register, year: str) -> Section:
@@ -119,24 +136,25 @@ def referrals(ds, reg: Register, year: str) -> Section:
 def budget(ds, reg: Register, year: str) -> Section:
     lines = budget_calc.lines(ds.budget, year)
     spend = lines[lines["section"] == budget_calc.EXPENDITURE]
-    rows = []
-    for section_name, grp in lines.groupby("section", sort=False):
-        for _, r in grp.iterrows():
-            rows.append([r["line"], section_name.capitalize(), r["budget"], r["actual"], r["variance"],
-                         r["judgement"] or fmt.NOT_AVAILABLE])
-    for _, t in budget_calc.totals(ds.budget, year).iterrows():
-        rows.append([f"Total {t['section']}", t["section"].capitalize(), t["budget"], t["actual"], t["variance"],
-                     t["judgement"] or fmt.NOT_AVAILABLE])
+    judged = budget_calc.judgement_table(ds.budget, year, budget_calc.thresholds_of(ds))
+    rows = [[r["line"], r["section"].capitalize(), r["budget"], r["actual"], r["variance"], r["variance_pct"],
+             r["judgement"] or fmt.NOT_AVAILABLE, r["rag"] or fmt.NOT_AVAILABLE, r["note"] or fmt.NOT_APPLICABLE]
+            for _, r in judged.iterrows()]
     net = budget_calc.net_position(ds.budget, year)
     rows.append(["Net position (spending - income)", fmt.NOT_APPLICABLE, net["budget"], net["actual"],
-                 fmt.NOT_APPLICABLE, "deficit" if net["actual"] and net["actual"] > 0 else
-                 "surplus" if net["actual"] and net["actual"] < 0 else fmt.NOT_APPLICABLE])
-    variance = "Variance (actual - budget)"
+                 fmt.NOT_APPLICABLE, fmt.NOT_APPLICABLE,
+                 "deficit" if net["actual"] and net["actual"] > 0 else
+                 "surplus" if net["actual"] and net["actual"] < 0 else fmt.NOT_APPLICABLE, fmt.NOT_APPLICABLE, fmt.NOT_APPLICABLE])
+    variance, pct_col = "Variance (actual - budget)", "Variance (% of budget)"
+    t = budget_calc.thresholds_of(ds)
     table = datatables.build(
-        f"Budget and actual by line, {year} (£)", rows, ["Line", "Section", "Budget", "Actual", variance, "Judgement"],
-        {"Budget": "gbp", "Actual": "gbp", variance: "gbp"},
+        f"Budget and actual by line, {year} (£)", rows,
+        ["Line", "Section", "Budget", "Actual", variance, pct_col, "Judgement", "RAG", "Note"],
+        {"Budget": "gbp", "Actual": "gbp", variance: "gbp", pct_col: "percent"},
         notes=("For spending a positive variance is an overspend (adverse); for income it is more income "
-               "(favourable).",))
+               "(favourable).",
+               "RAG: " + t.describe() + ". These thresholds are the partnership's local choice.",
+               "A line with no budget has no variance percent ([z]): its spending is unbudgeted."))
     var = reg.get("budget.expenditure.variance", year)
     words = ("over" if var.value and var.value > 0 else "under") if not var.missing else ""
     title = (f"Spending was {fmt.gbp(abs(var.value))} {words} budget in {year}" if not var.missing
@@ -150,6 +168,33 @@ def budget(ds, reg: Register, year: str) -> Section:
     ctable = datatables.build(f"Partner contributions, {year} (£)", crows, ["Organisation", "Contribution", "Share"],
                               {"Contribution": "gbp", "Share": "proportion"})
     return _section(narrative.budget(reg, ds, year), chart, [table, ctable])
+
+
+def impact(ds, reg: Register, year: str) -> Section:
+    """Training impact from evaluation forms: self-rated knowledge before, after and eight weeks on.
+    Messages only (saying it is not available) when the partnership has no evaluations for the year."""
+    from . import impact as impact_calc
+
+    t = impact_calc.course_table(ds.evaluations, year)
+    if t.empty:
+        return _section(narrative.impact(reg, year), None, [])
+    cols = ["Course", "Delegates", "Before and after returned", "Mean rating before", "Mean rating after",
+            "Mean change", "p-value (Wilcoxon)", "Effect size (r)", "Follow-up rate", "Mean change at follow-up"]
+    rows = [[r["course"], r["delegates"], r["paired"], r["pre_mean"], r["post_mean"], r["change_mean"], r["pvalue"],
+             r["effect_size"], r["follow_up_rate"], r["follow_up_change_mean"]] for _, r in t.iterrows()]
+    table = datatables.build(
+        f"Training impact by course, {year}: self-rated knowledge (1 to 5)", rows, cols,
+        {"Delegates": "count", "Before and after returned": "count", "Mean rating before": "decimal",
+         "Mean rating after": "decimal", "Mean change": "decimal", "p-value (Wilcoxon)": "p_value",
+         "Effect size (r)": "decimal", "Follow-up rate": "proportion", "Mean change at follow-up": "decimal"},
+        notes=("Wilcoxon signed-rank test on each delegate's before and after ratings; effect size is the "
+               "rank-biserial r (0 none, 1 every delegate improved). Self-ratings, not observed practice.",))
+    courses = [r for r in t["course"] if r != "All courses"]
+    chart = charts.table_bars(table, courses, "Mean change",
+                              "Change in self-rated knowledge after training, by course",
+                              "Mean change in self-rated knowledge from before to after the course (points on a "
+                              "1 to 5 scale)", f"Bar chart of the mean change in self-rated knowledge by course, {year}.")
+    return _section(narrative.impact(reg, year), chart, [table])
 
 
 def title(ds, year: str, quarter: str | None = None, status: str = "draft", kind: str | None = None) -> blocks.Html:
