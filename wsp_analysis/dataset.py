@@ -14,30 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import rules
-from .budget import DEFAULT_THRESHOLDS, Thresholds
 from .errors import DataValidationError, Problem
+from .partnership import CONFIG_FILE, Partnership, _label, read_partnership, read_thresholds  # noqa: F401
 from .schemas import REFUSE, Table, tables
-
-CONFIG_FILE = "partnership.yaml"
-
-
-@dataclass(frozen=True)
-class Partnership:
-    """What the library needs to know about a partnership (from partnership.yaml)."""
-
-    slug: str
-    name: str
-    short_name: str
-    statutory_partners: tuple[str, ...]
-    priorities: tuple[str, ...]
-    grade_scale: tuple[str, ...]  # best first
-    synthetic: bool = False
-    source: str = ""
-    budget_thresholds: Thresholds = DEFAULT_THRESHOLDS  # RAG thresholds, percent of budget (local choices)
-
 
 @dataclass(frozen=True)
 class Dataset:
@@ -55,89 +36,6 @@ class Dataset:
         if name in tables_:
             return tables_[name]
         raise AttributeError(name)
-
-
-def _label(folder: Path) -> str:
-    """Folder as shown to users: relative to the data folder's parent ("data/walsall")."""
-    return f"{folder.parent.name}/{folder.name}" if folder.parent.name else folder.name
-
-
-def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | None:
-    path = folder / CONFIG_FILE
-    where = f"{_label(folder)}/{CONFIG_FILE}"
-    if not path.is_file():
-        problems.append(Problem(where, "file is missing; every partnership folder needs one (see docs/data.md)"))
-        return None
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as e:
-        problems.append(Problem(where, f"is not valid YAML: {e}"))
-        return None
-    if not isinstance(raw, dict):
-        problems.append(Problem(where, "must be a mapping of keys (name, statutory_partners, grade_scale, ...)"))
-        return None
-    before = len(problems)
-
-    def text_list(key: str, minimum: int) -> tuple[str, ...]:
-        v = raw.get(key)
-        if not isinstance(v, list) or len(v) < minimum or not all(isinstance(x, str) and x.strip() for x in v):
-            problems.append(Problem(where, f"{key} must be a list of at least {minimum} non-blank names"))
-            return ()
-        if len(set(v)) != len(v):
-            problems.append(Problem(where, f"{key} names an item twice"))
-        return tuple(x.strip() for x in v)
-
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append(Problem(where, "name must be the partnership's name"))
-    scale = text_list("grade_scale", 2)
-    partners = text_list("statutory_partners", 1)
-    priorities = text_list("priorities", 0) if "priorities" in raw else ()
-    thresholds = read_thresholds(raw.get("budget_thresholds"), where, problems)
-    if len(problems) > before:
-        return None
-    return Partnership(
-        slug=folder.name,
-        name=name.strip(),
-        short_name=str(raw.get("short_name") or name).strip(),
-        statutory_partners=partners,
-        priorities=priorities,
-        grade_scale=scale,
-        synthetic=bool(raw.get("synthetic", False)),
-        source=str(raw.get("source", "")),
-        budget_thresholds=thresholds,
-    )
-
-
-def read_thresholds(raw, where: str, problems: list[Problem]) -> Thresholds:
-    """partnership.yaml's optional budget_thresholds (percent of budget); defaults for keys left out.
-
-        budget_thresholds:
-          green: 2        # adverse variance up to and including 2% of budget: green
-          amber: 5        # up to and including 5%: amber; beyond: red
-          underspend: 5   # favourable spending variance beyond 5%: named an underspend
-    """
-    if raw is None:
-        return DEFAULT_THRESHOLDS
-    if not isinstance(raw, dict):
-        problems.append(Problem(where, "budget_thresholds must be a mapping of green, amber and underspend to percents "
-                                       "(e.g. green: 2)"))
-        return DEFAULT_THRESHOLDS
-    values = {}
-    for key, v in raw.items():
-        if key not in Thresholds.KEYS:
-            problems.append(Problem(where, f'budget_thresholds: "{key}" is not a threshold (expected: '
-                                           f"{', '.join(Thresholds.KEYS)})"))
-        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 100:
-            problems.append(Problem(where, f'budget_thresholds: {key} must be a percent of budget from 0 to 100, '
-                                           f'written as a number like 5 (got "{v}")'))
-        else:
-            values[key] = float(v)
-    th = Thresholds(**{k: values.get(k, getattr(DEFAULT_THRESHOLDS, k)) for k in Thresholds.KEYS})
-    if th.green > th.amber:
-        problems.append(Problem(where, f"budget_thresholds: green ({th.green:g}%) must not be more than amber "
-                                       f"({th.amber:g}%)"))
-    return th
 
 
 def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> pd.DataFrame | None:
