@@ -352,3 +352,15 @@ def test_committed_scrutiny_notebook_is_stripped_and_thin():
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None
+
+
+@pytest.mark.parametrize("partnership, period", [("walsall", f"{YEAR}-Q3"), ("demoshire", f"{YEAR}-Q3"),
+                                                 ("demoshire", YEAR)])
+def test_verify_passes_on_quarterly_and_other_partnerships_reports(batch, partnership, period):
+    """Reports rendered by run-all carry a manifest too, and verify recomputes quarterly figures."""
+    report = batch / partnership / period
+    m = json.loads((report / "manifest.json").read_text())
+    assert m["report"]["kind"] == ("quarterly" if "-Q" in period else "annual")
+    result = verify.verify(report)
+    assert result.ok, result.lines()
+    assert result.figures_checked > 20
