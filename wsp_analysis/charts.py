@@ -40,6 +40,7 @@ RC = {
     "font.family": "sans-serif",
     "font.sans-serif": ["Arial", "Helvetica", "Liberation Sans", "DejaVu Sans"],
     "text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT, "ytick.color": TEXT,
+    "text.parse_math": False,  # a "$" in a theme or course name is text, never mathtext (or a parse error)
 }
 
 PROSE = {"count": fmt.count, "proportion": fmt.pct, "percent": fmt.percent, "gbp": fmt.gbp,

@@ -99,8 +99,12 @@ def _validate(args) -> int:
         print(DataValidationError(problems).report(), file=sys.stderr)
         return EXIT_INVALID
     ds = dataset.load(path)
+    for w in ds.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     rows = sum(len(t) for t in ds.tables.values())
-    print(f"{ds.label}: valid ({len(ds.tables)} tables, {rows} rows)")
+    changed = f"; {len(ds.warnings)} value{'s' if len(ds.warnings) != 1 else ''} read with a change (warnings above)" \
+        if ds.warnings else ""
+    print(f"{ds.label}: valid ({len(ds.tables)} tables, {rows} rows{changed})")
     return EXIT_OK
 
 

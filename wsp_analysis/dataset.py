@@ -10,6 +10,7 @@ DataValidationError lists them all (file, spreadsheet row, column, value, rule).
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Dataset:
     folder: Path
     tables: dict[str, pd.DataFrame]
     label: str  # how the folder is named in messages and provenance, e.g. "data/walsall"
+    warnings: tuple[Problem, ...] = ()  # what was accepted but changed (a grade's capitals, a file's encoding)
 
     def source(self, table: str) -> str:
         return f"{self.label}/{table}.csv"
@@ -38,14 +40,48 @@ class Dataset:
         raise AttributeError(name)
 
 
-def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> pd.DataFrame | None:
-    """Read and check one CSV; append problems; return the typed frame (None if unreadable)."""
+# Column names that would carry personal data: partnership tables hold counts, never people.
+PERSONAL = {
+    "name": "a name", "fullname": "a name", "firstname": "a name", "forename": "a name", "surname": "a name",
+    "lastname": "a name", "childname": "a name", "clientname": "a name",
+    "dateofbirth": "a date of birth", "dob": "a date of birth", "birthdate": "a date of birth",
+    "nhsnumber": "an NHS number", "nhsno": "an NHS number", "address": "an address", "homeaddress": "an address",
+    "postcode": "a postcode", "postalcode": "a postcode",
+}
+
+
+def looks_personal(column: str) -> str | None:
+    """What personal data a column name suggests ("a date of birth"), or None."""
+    return PERSONAL.get("".join(ch for ch in column.casefold() if ch.isalnum()))
+
+
+def read_rows(path: Path, where: str, warnings: list[Problem]) -> list[list[str]]:
+    """The file's rows as text: UTF-8 (a byte-order mark is fine), else Windows-1252; comma-separated,
+    or semicolon-separated when the header has semicolons and no commas. Either fallback is a warning."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        warnings.append(Problem(where, "is not UTF-8; read as Windows-1252 (Excel's \"CSV\" encoding), so £ and "
+                                       "accented letters are kept; save as \"CSV UTF-8\" to silence this"))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first and "," not in first else ","
+    if delimiter == ";":
+        warnings.append(Problem(where, "is semicolon-separated; read with ; as the delimiter"))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
+               warnings: list[Problem] | None = None) -> pd.DataFrame | None:
+    """Read and check one CSV; append problems (and warnings for what was accepted but changed);
+    return the typed frame (None if unreadable)."""
+    warnings = [] if warnings is None else warnings
     if not path.is_file():
         problems.append(Problem(where, f"file is missing; every table is required (keep the header row if there are no "
                                        f"records): {', '.join(spec.required_columns)}"))
         return None
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f))
+    rows = read_rows(path, where, warnings)
     if not rows:
         problems.append(Problem(where, f"file is empty; it needs at least the header row: {', '.join(spec.required_columns)}"))
         return None
@@ -53,7 +89,12 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> 
     known = {c.name: c for c in spec.columns}
     ok = True
     for name in header:
-        if name not in known:
+        if looks_personal(name):
+            problems.append(Problem(where, f'"{name}" looks like {looks_personal(name)}: personal data must not be in '
+                                           "partnership tables, which hold counts and totals only; remove the column",
+                                    row=1, column=name))
+            ok = False
+        elif name not in known:
             problems.append(Problem(where, f'"{name}" is not a column of {spec.file} (expected: '
                                            f"{', '.join(spec.column_names)})", row=1, column=name))
             ok = False
@@ -76,9 +117,9 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> 
             continue
         rec: dict = {"_row": i}
         good = True
-        for name, raw in zip(header, cells):
+        for name, cell in zip(header, cells):
             col = known[name]
-            raw = raw.strip()
+            raw = cell.strip()
             if raw == "":
                 if col.blank == REFUSE:
                     problems.append(Problem(where, "is blank; this column must be filled in", row=i, column=name))
@@ -86,10 +127,18 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem]) -> 
                 rec[name] = None
                 continue
             try:
-                rec[name] = col.rule(raw)
+                value = col.rule(raw)
             except rules.RuleBroken as e:
                 problems.append(Problem(where, str(e), row=i, column=name))
                 good = False
+                continue
+            if isinstance(value, rules.Normalised):
+                warnings.append(Problem(where, f'"{cell}" read as "{value.value}": {value.note}', row=i, column=name))
+                value = value.value
+            elif raw != cell and name != "source":
+                warnings.append(Problem(where, f'"{cell}" read as "{raw}": spaces around a value are removed',
+                                        row=i, column=name))
+            rec[name] = value
         if good:
             for check in spec.row_checks:
                 for column, message in check(rec):
@@ -152,17 +201,18 @@ def load(folder: str | Path) -> Dataset:
     folder = Path(folder).resolve()
     label = _label(folder)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     if not folder.is_dir():
         raise DataValidationError([Problem(label, "is not a folder; expected a partnership folder such as data/walsall")])
     partnership = read_partnership(folder, problems)
     loaded: dict[str, pd.DataFrame] = {}
     if partnership is not None:
         for name, spec in tables(partnership.grade_scale).items():
-            frame = read_table(folder / spec.file, spec, f"{label}/{spec.file}", problems)
+            frame = read_table(folder / spec.file, spec, f"{label}/{spec.file}", problems, warnings)
             if frame is not None:
                 loaded[name] = frame
     if not problems:
         problems.extend(training_matches_bookings(loaded, label))
     if problems:
         raise DataValidationError(problems)
-    return Dataset(partnership=partnership, folder=folder, tables=loaded, label=label)
+    return Dataset(partnership=partnership, folder=folder, tables=loaded, label=label, warnings=tuple(warnings))

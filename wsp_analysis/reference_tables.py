@@ -80,11 +80,13 @@ def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str,
             index_columns={2: 0} if t.row_headers == 1 else {1: 0, 2: 1},
             source=f"Source: {title}, figures.csv")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # pandas deprecations inside gptables: not ours to fix
+        warnings.simplefilter("ignore")  # pandas deprecation warnings raised inside gptables: not ours to fix
         gptables.write_workbook(
             filename=str(path), sheets=gp, notes_table=notes,
             cover=gptables.Cover(title=f"{title}: reference tables", intro=intro, about=about),
-            contentsheet_label="Contents")
+            contentsheet_label="Contents",
+            # data text such as "=HYPERLINK(...)" or "+cmd|..." stays text: never a formula (CSV/formula injection)
+            workbook_options={"strings_to_formulas": False, "strings_to_urls": False})
     return path
 
 

@@ -126,6 +126,8 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     kind = paths.report_kind(notebook, quarter)
     folder = paths.partnership_dir(partnership, data_dir)
     ds = dataset.load(folder)  # validate before starting a kernel
+    for w in ds.warnings:
+        log.warning("warning: %s", w)
     if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
         raise UsageError(f"{ds.label} has no data for {year}")
     final = paths.report_dir(output_dir, partnership, period, notebook)

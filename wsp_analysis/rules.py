@@ -7,12 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from . import periods
 
 
 class RuleBroken(ValueError):
     """The cell breaks a rule; the message says which, quoting the value."""
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """An unambiguous value written another way: accepted as `value`, with a warning saying what changed."""
+
+    value: object
+    note: str
 
 
 Rule = Callable[[str], object]
@@ -32,11 +41,19 @@ def text(raw: str) -> str:
     return raw
 
 
-def year(raw: str) -> str:
-    """A financial year written like 2023-24."""
+_OTHER_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+
+
+def year(raw: str):
+    """A financial year written like 2023-24; "2023/24" and "2023-2024" are read as 2023-24 (with a warning)."""
     try:
         return periods.parse_year(raw)
     except ValueError as e:
+        m = _OTHER_YEAR.match(raw)
+        if m:
+            start, end = int(m.group(1)), int(m.group(2))
+            if end == start + 1 or end == (start + 1) % 100:
+                return Normalised(f"{start}-{(start + 1) % 100:02d}", "financial years are written like 2023-24")
         raise RuleBroken(str(e)) from None
 
 
@@ -107,12 +124,17 @@ def one_of(allowed: Sequence[str], what: str) -> Rule:
 
 
 def grade(scale: Sequence[str]) -> Rule:
-    """A grade on the partnership's own scale (partnership.yaml: grade_scale)."""
+    """A grade on the partnership's own scale (partnership.yaml: grade_scale); other capitals or inner
+    spacing are read as the scale writes the grade (with a warning), abbreviations are not."""
+    folded = {" ".join(g.split()).casefold(): g for g in scale}
 
-    def rule(raw: str) -> str:
-        if raw not in scale:
-            raise RuleBroken(f"\"{raw}\" is not a grade on this partnership's scale ({', '.join(scale)})")
-        return raw
+    def rule(raw: str):
+        if raw in scale:
+            return raw
+        match = folded.get(" ".join(raw.split()).casefold())
+        if match is not None:
+            return Normalised(match, "grades are written as the partnership's scale writes them")
+        raise RuleBroken(f"\"{raw}\" is not a grade on this partnership's scale ({', '.join(scale)})")
 
     rule.__doc__ = grade.__doc__
     return rule
