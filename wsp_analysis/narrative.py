@@ -148,9 +148,12 @@ def _known(fig: Figure | None) -> bool:
 
 # --- audits ---------------------------------------------------------------------------------------
 
-def headline_grade(scale) -> str:
-    """The grade the messages lead with: "Good" where the scale has it, else the best grade."""
-    return "Good" if "Good" in scale else scale[0]
+def headline_grade(scale, chosen: str = "") -> str:
+    """The grade the messages lead with: `chosen` (partnership.yaml's headline_grade) when given, else
+    "Good" where the scale has it, else the best grade."""
+    from .partnership import default_headline_grade
+
+    return chosen or default_headline_grade(scale)
 
 
 def _mean_position(reg: Register, scale, year: str) -> float | None:
@@ -163,7 +166,7 @@ def _mean_position(reg: Register, scale, year: str) -> float | None:
 def audits(reg: Register, ds, year: str) -> list[str]:
     scale = ds.partnership.grade_scale
     prev = periods.previous_year(year)
-    g = headline_grade(scale)
+    g = headline_grade(scale, ds.partnership.headline_grade)
     share = reg.get(f"audit.share.{slug(g)}", year)
     if share.missing:
         return [f"Audit grades for {year} are not available {fmt.NOT_AVAILABLE}."]

@@ -14,6 +14,7 @@ from .budget import DEFAULT_THRESHOLDS, Thresholds
 from .errors import Problem
 
 CONFIG_FILE = "partnership.yaml"
+DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,19 @@ class Partnership:
     synthetic: bool = False
     source: str = ""
     budget_thresholds: Thresholds = DEFAULT_THRESHOLDS  # RAG thresholds, percent of budget (local choices)
+    audit_themes: tuple[str, ...] = ()  # the partnership's own audit themes (the template's drop-down)
+    suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD  # disclosure control: counts below it may be [c]
+    headline_grade: str = ""  # the grade key messages lead with (see lead_grade)
+
+    def lead_grade(self) -> str:
+        """The grade key messages lead with: headline_grade when partnership.yaml names one, else "Good"
+        where the scale has it (as the Ofsted-style reports do), else the best grade."""
+        return self.headline_grade or default_headline_grade(self.grade_scale)
+
+
+def default_headline_grade(scale) -> str:
+    """"Good" where the scale has it, else the best grade (first on the scale)."""
+    return "Good" if "Good" in scale else scale[0]
 
 
 def _label(folder: Path) -> str:
@@ -68,6 +82,15 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
     partners = text_list("statutory_partners", 1)
     priorities = text_list("priorities", 0) if "priorities" in raw else ()
     thresholds = read_thresholds(raw.get("budget_thresholds"), where, problems)
+    themes = text_list("audit_themes", 0) if raw.get("audit_themes") is not None else ()
+    suppression = raw.get("suppression_threshold", DEFAULT_SUPPRESSION_THRESHOLD)
+    if isinstance(suppression, bool) or not isinstance(suppression, int) or suppression < 0:
+        problems.append(Problem(where, "suppression_threshold must be a whole number, 0 or more (counts below it may "
+                                       f'be suppressed; default {DEFAULT_SUPPRESSION_THRESHOLD}) (got "{suppression}")'))
+    headline = raw.get("headline_grade")
+    if headline is not None and (not isinstance(headline, str) or headline.strip() not in scale):
+        problems.append(Problem(where, f'headline_grade "{headline}" is not a grade on grade_scale '
+                                       f"({', '.join(scale)})"))
     if len(problems) > before:
         return None
     return Partnership(
@@ -80,6 +103,9 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
         synthetic=bool(raw.get("synthetic", False)),
         source=str(raw.get("source", "")),
         budget_thresholds=thresholds,
+        audit_themes=themes,
+        suppression_threshold=suppression,
+        headline_grade=headline.strip() if headline else "",
     )
 
 

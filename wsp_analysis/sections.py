@@ -45,7 +45,7 @@ def audits(ds, reg: Register, year: str) -> Section:
     scale = list(ds.partnership.grade_scale)
     shares = audit_calc.year_shares(ds.audits, ds.audit_shares, scale)
     shares = shares[shares["year"] <= year]
-    g = narrative.headline_grade(scale)
+    g = narrative.headline_grade(scale, ds.partnership.headline_grade)
     share = reg.get(f"audit.share.{slug(g)}", year)
     years = sorted(shares["year"].unique())
     rows = []
