@@ -1,7 +1,7 @@
 """The annual report's figures register: one call gathers every figure the report states."""
 from __future__ import annotations
 
-from . import audits, budget, impact, periods, referrals, training
+from . import audits, budget, consistency, impact, periods, referrals, training
 from .figures import Register
 
 
@@ -9,6 +9,7 @@ def figures(ds, year: str) -> Register:
     """Every figure for the financial year `year`, with earlier years' rows the report compares against."""
     year = periods.parse_year(year)
     reg = Register()
-    for module in (audits, training, impact, referrals, budget):
+    # consistency: the counts the audit section infers from rounded published percentages, and its tests
+    for module in (audits, consistency, training, impact, referrals, budget):
         reg.extend(module.figures(ds, year))
     return reg
