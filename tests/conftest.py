@@ -70,3 +70,16 @@ def scrutiny_rendered(tmp_path_factory):
                      "--output-dir", str(out))
     assert result.returncode == 0, result.stderr
     return out / "walsall" / f"{YEAR}-scrutiny"
+
+
+def failing_notebook(path: Path, message: str) -> Path:
+    """A notebook with the usual parameters cell whose next cell raises RuntimeError(message)."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("partnership = year = data_dir = output_dir = None",
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(f"raise RuntimeError({message!r})")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path

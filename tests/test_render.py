@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import REPO, WALSALL, YEAR, run_cli
+from conftest import REPO, WALSALL, YEAR, failing_notebook, run_cli
 
 from wsp_analysis import paths, render
 from wsp_analysis.errors import NotebookFailed
@@ -98,13 +98,7 @@ def test_bad_arguments_exit_2(tmp_path, args, message):
 
 
 def test_failing_notebook_raises_and_keeps_previous_report(tmp_path, rendered, monkeypatch):
-    bad = tmp_path / "broken.ipynb"
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("partnership = year = data_dir = output_dir = None",
-                                          metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(bad))
+    bad = failing_notebook(tmp_path / "broken.ipynb", "deliberate failure")
     out = tmp_path / "out"
     shutil.copytree(rendered, out / "walsall" / YEAR)
     before = snapshot(out / "walsall" / YEAR)

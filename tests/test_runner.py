@@ -4,9 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from conftest import REPO, YEAR, run_cli
+from conftest import REPO, YEAR, failing_notebook, run_cli
 
 from wsp_analysis import runner
 
@@ -20,14 +19,7 @@ def write_params(folder: Path, name: str, **values) -> Path:
 
 @pytest.fixture(scope="module")
 def broken_notebook(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("nb") / "raises.ipynb"
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("partnership = year = data_dir = output_dir = None",
-                                          metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("raise ValueError('this run fails on purpose')")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
+    return failing_notebook(tmp_path_factory.mktemp("nb") / "raises.ipynb", "this run fails on purpose")
 
 
 def test_a_failing_run_fails_only_itself(tmp_path, rendered, broken_notebook):
