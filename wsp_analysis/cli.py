@@ -63,7 +63,67 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--partnership", required=True, help="folder name under the data folder, e.g. walsall")
     k.add_argument("--year", required=True, help="financial year of the report, e.g. 2023-24")
     k.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    _agency_return_parsers(sub)
     return p
+
+
+def _agency_return_parsers(sub) -> None:
+    """template, import and new-partnership: agency returns in Excel, and new partnership folders."""
+    t = sub.add_parser("template", help="write the partnership's Excel template for agency returns",
+                       description="Write OUT.xlsx: one sheet per table, headed columns, a Notes sheet explaining "
+                                   "each column, drop-downs for grades, quarters, years and the partnership's "
+                                   "themes. Exit 0 written, 2 invalid data or arguments.")
+    t.add_argument("out", metavar="OUT.xlsx", help="the workbook to write")
+    t.add_argument("--partnership", required=True, help="folder name under the data folder, e.g. walsall")
+    t.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+
+    i = sub.add_parser("import", help="validate a filled-in template and add its periods to the data",
+                       description="Check every sheet of FILE.xlsx with the same rules as validate (problems located "
+                                   "by sheet and cell, e.g. Audits!C7), then add its periods to data/<partnership>/, "
+                                   "all or nothing. A period that already has data is refused unless --replace. "
+                                   "Exit 0 imported, 2 refused (nothing changed).")
+    i.add_argument("workbook", metavar="FILE.xlsx", help="the filled-in template")
+    i.add_argument("--partnership", required=True, help="folder name under the data folder, e.g. walsall")
+    i.add_argument("--replace", action="store_true", help="replace periods that already have data (the files as "
+                                                          "they were are kept in data/<partnership>/.history/)")
+    i.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+
+    n = sub.add_parser("new-partnership", help="scaffold data/NAME/: partnership.yaml and every table's header",
+                       description="Create data/NAME/ with a partnership.yaml to edit and every table with its "
+                                   "header row only. Refuses a name already used or not a safe folder name. "
+                                   "Exit 0 created, 2 refused.")
+    n.add_argument("name", metavar="NAME", help="folder name: lowercase letters, digits, - and _ (e.g. worcestershire)")
+    n.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+    n.add_argument("--grade", action="append", metavar="GRADE", help="a grade of the audit scale, best first; "
+                                                                     "repeat for each (default: a four-point scale)")
+    n.add_argument("--name", dest="display_name", help="the partnership's name as reports print it")
+
+
+def _template(args) -> int:
+    from . import workbook  # here: only these commands need openpyxl
+
+    print(workbook.write_template(args.partnership, args.out, args.data_dir))
+    return EXIT_OK
+
+
+def _import(args) -> int:
+    from . import importer
+
+    result = importer.import_workbook(args.workbook, args.partnership, args.data_dir, replace=args.replace)
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print("\n".join(result.lines()))
+    return EXIT_OK
+
+
+def _new_partnership(args) -> int:
+    from . import scaffold
+
+    folder = scaffold.create(args.name, args.data_dir, args.grade, args.display_name)
+    print(folder)
+    print(f"next: edit {folder / 'partnership.yaml'}, then wsp-analysis template --partnership {args.name} "
+          "returns.xlsx", file=sys.stderr)
+    return EXIT_OK
 
 
 def _report(args) -> int:
@@ -148,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
-                "reconcile": _reconcile}[args.command](args)
+                "reconcile": _reconcile, "template": _template, "import": _import,
+                "new-partnership": _new_partnership}[args.command](args)
     except DataValidationError as e:
         print(e.report(), file=sys.stderr)
         return EXIT_INVALID

@@ -22,15 +22,28 @@ course, the rapid-review table, the self-neglect panel's quarters and Appendix 1
 are not in it: they are the data (`audit_shares.csv`), so comparing them would be circular."""
 
 
+def blank_means(t, c) -> str:
+    """What a blank cell in column `c` of table `t` means, in words (docs/data.md and the Excel template)."""
+    return ("refused" if c.blank == REFUSE else
+            "whole year" if c.name == "quarter" else
+            "the report's year" if c.name in ("year", "period") and t.name == "published_figures" else
+            "not available")
+
+
+def rules_across_columns(t) -> list[str]:
+    """The table's cross-column rules, in words."""
+    checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
+    if t.name == "training":
+        checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
+                      "their sums.")
+    return checks
+
+
 def _table(t) -> list[str]:
     out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "",
            "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
     for c in t.columns:
-        blank = ("refused" if c.blank == REFUSE else
-                 "whole year" if c.name == "quarter" else
-                 "the report's year" if c.name in ("year", "period") and t.name == "published_figures" else
-                 "not available")
-        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank} | {c.doc} |")
+        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank_means(t, c)} | {c.doc} |")
     return out
 
 
@@ -40,10 +53,7 @@ def data_reference() -> str:
     out = [INTRO.rstrip("\n"), ""]
     for t in tables(("Outstanding", "Good", "Requires Improvement", "Inadequate")).values():
         out += _table(t)
-        checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
-        if t.name == "training":
-            checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
-                          "their sums.")
+        checks = rules_across_columns(t)
         if checks:
             out += ["", "Rules across columns:", ""] + [f"- {c}" for c in checks]
         out.append("")
