@@ -28,11 +28,14 @@ log = logging.getLogger("wsp_analysis")
 logging.getLogger("papermill").setLevel(logging.WARNING)  # its per-run chatter hides our own progress lines
 
 
-def execute(notebook: Path, out: Path, parameters: dict) -> None:
-    """Run the notebook in its own kernel; NotebookFailed says which cell failed and why."""
+def execute(notebook: Path, out: Path, parameters: dict, kernel=None) -> None:
+    """Run the notebook in a new kernel, or in `kernel` (a started jupyter_client KernelManager, which
+    run-all's workers reuse so each pays the kernel's start-up and imports once); NotebookFailed says
+    which cell failed and why."""
+    extra = {"km": kernel} if kernel is not None else {}
     try:
         papermill.execute_notebook(str(notebook), str(out), parameters=parameters, progress_bar=False,
-                                   log_output=False, kernel_name="python3")
+                                   log_output=False, kernel_name="python3", **extra)
     except papermill.PapermillExecutionError as e:
         raise NotebookFailed(f"{notebook.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
 
@@ -110,7 +113,7 @@ def write_outputs(staging: Path, ds, period: str, quarter: str | None, notebook:
 
 
 def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
-           output_dir: str | Path = "reports", notebook: str | None = None) -> Path:
+           output_dir: str | Path = "reports", notebook: str | None = None, kernel=None) -> Path:
     """Render one report folder and return its path.
 
     Raises UsageError (bad arguments), DataValidationError (bad data; no kernel is started)
@@ -146,7 +149,7 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
             if quarter:
                 parameters["quarter"] = quarter
             try:
-                execute(nb_path, staging / "report.ipynb", parameters)
+                execute(nb_path, staging / "report.ipynb", parameters, kernel)
             except NotebookFailed as e:
                 kept = keep_failed(staging, final.parent, name)
                 raise NotebookFailed(f"{e}; the executed notebook, with the error, is in {kept}" if kept

@@ -42,9 +42,36 @@ def discover(params_dir: str | Path, only: str | None = None) -> list[Path]:
     return files
 
 
+_KERNEL = None  # this worker's kernel, reused from report to report
+
+
 def _warm() -> None:
     # Each worker pays Python start-up and these imports once, not once per report.
     from . import render  # noqa: F401
+
+
+def worker_kernel():
+    """This worker process's kernel: started on first use, restarted if it died, and emptied
+    (%reset -f) before each report so no variable leaks from one notebook into the next.
+    Reusing it saves the kernel's start-up and imports (about 3 s of a 4 s report)."""
+    global _KERNEL
+    from jupyter_client.manager import KernelManager
+
+    if _KERNEL is None or not _KERNEL.is_alive():
+        _KERNEL = KernelManager(kernel_name="python3")
+        _KERNEL.start_kernel()
+        import multiprocessing.util
+
+        # a pool worker exits through multiprocessing's own exit path, which skips atexit
+        multiprocessing.util.Finalize(_KERNEL, _KERNEL.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    client = _KERNEL.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive("%reset -f", timeout=60, output_hook=lambda msg: None)
+    finally:
+        client.stop_channels()
+    return _KERNEL
 
 
 def run_one(params_file: str, base_dir: str) -> RunResult:
@@ -56,7 +83,7 @@ def run_one(params_file: str, base_dir: str) -> RunResult:
     try:
         opts = params.read(params_file)
         opts.setdefault("output_dir", "reports")
-        out = render.render(**opts)
+        out = render.render(**opts, kernel=worker_kernel())
         return RunResult(params_file, OK, time.perf_counter() - started, str(out))
     except (UsageError, DataValidationError) as e:
         return RunResult(params_file, INVALID, time.perf_counter() - started, str(e).splitlines()[0])
