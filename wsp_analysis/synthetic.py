@@ -251,9 +251,6 @@ def triton(seed: int = TRITON_SEED, years: tuple[str, ...] = TRITON_YEARS) -> di
             out["audit_shares"].append({"year": year, "grade": grade, "percent": pct, "source": src})
     for yi, year in enumerate(years):
         out["reserves"].append({"year": year, "brought_forward": 120000 - 15000 * yi, "source": src})
-        for org, amount in TRITON_PARTNERS:
-            out["contributions"].append({"year": year, "organisation": org,
-                                         "amount": int(round(amount * (1 + 0.03 * yi), -2)), "source": src})
         for qi, q in enumerate(periods.QUARTERS):
             theme = TRITON_THEMES[(yi * 4 + qi) % len(TRITON_THEMES)]
             p_effective = 0.30 + 0.06 * yi
@@ -288,10 +285,19 @@ def triton(seed: int = TRITON_SEED, years: tuple[str, ...] = TRITON_YEARS) -> di
                                              "source": src})
         for section, category, line, annual in TRITON_LINES:
             budget = int(round(annual * (1 + 0.03 * yi), -2))
-            drift = 1.04 if section == "expenditure" else 1.0
+            if section == "expenditure":
+                actual = int(round(budget * rng.normal(1.04, 0.06)))
+            else:
+                actual = budget if line == "Triton Borough Council" else int(round(budget * rng.normal(1.0, 0.04)))
             out["budget"].append({"year": year, "section": section, "category": category, "line": line,
-                                  "budget": budget, "actual": int(round(budget * rng.normal(drift, 0.06))),
-                                  "source": src})
+                                  "budget": budget, "actual": actual, "source": src})
+        # contributions are the income received: the council's own line, police and ICB sharing the partners'
+        income = {r["line"]: r["actual"] for r in out["budget"] if r["year"] == year and r["section"] == "income"}
+        (council, _), (police, p_share), (icb, i_share) = TRITON_PARTNERS
+        police_amount = round(income["Partner contributions"] * p_share / (p_share + i_share))
+        for org, amount in ((council, income["Triton Borough Council"]), (police, police_amount),
+                            (icb, income["Partner contributions"] - police_amount)):
+            out["contributions"].append({"year": year, "organisation": org, "amount": amount, "source": src})
     return out
 
 

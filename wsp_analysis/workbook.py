@@ -6,8 +6,8 @@ One sheet per table the partnership collects (`Audits`, `Audit_shares`, `Trainin
 name with a capital), row 1 holding the column names exactly as the CSVs spell them, then one row
 per record. A `Notes` sheet explains every column (from the schemas' docs, as docs/data.md does); a
 hidden `Lists` sheet holds the drop-downs: the partnership's grade scale, quarters, financial years,
-its audit themes (partnership.yaml `audit_themes`, then the themes already in its audits), booking
-statuses and budget sections.
+its audit themes (partnership.yaml `audit_themes`, then the themes already in its audits), and each
+column that takes one of a fixed list of words (booking statuses, budget sections, ...).
 
 Hostile text: every text cell is written as text, never as a formula: a value beginning =, +, - or @
 (a theme called "=HYPERLINK(...)") is stored as a string and marked with a quote prefix, so no
@@ -35,13 +35,12 @@ NOTES_SHEET = "Notes"
 LISTS_SHEET = "Lists"
 HELPER_SHEETS = (NOTES_SHEET, LISTS_SHEET)  # sheets import skips: they hold no records
 LAST_ROW = 5001  # drop-downs and checks cover rows 2 to LAST_ROW (5,000 records a sheet)
-BUDGET_SECTIONS = ("expenditure", "income")
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def sheet_name(table: str) -> str:
     """The sheet a table is filled in on: "audits" -> "Audits", "audit_shares" -> "Audit_shares"."""
-    return table[:1].upper() + table[1:]
+    return (table[:1].upper() + table[1:])[:31]  # Excel allows 31 characters
 
 
 def table_sheets(specs: dict[str, schemas.Table]) -> dict[str, schemas.Table]:
@@ -67,8 +66,17 @@ def cell_ref(sheet: str, cell: str) -> str:
 class Kind:
     """How the template formats and checks a column."""
 
-    name: str  # text, year, quarter, grade, theme, count, money, percent, date, rating, status, section
+    name: str  # text, year, quarter, grade, theme, count, money, percent, date, rating, choice
     number_format: str
+    choices: tuple[str, ...] = ()  # for "choice": the words the column's rule allows
+
+
+def fixed_words(rule) -> tuple[str, ...]:
+    """The words a rules.one_of rule allows (its docstring lists them: "One of: a, b, c."), else ()."""
+    doc = getattr(rule, "__doc__", None) or ""
+    if getattr(rule, "__qualname__", "").startswith("one_of.") and doc.startswith("One of: ") and doc.endswith("."):
+        return tuple(doc[len("One of: "):-1].split(", "))
+    return ()
 
 
 def kind(table: schemas.Table, column: schemas.Column) -> Kind:
@@ -91,10 +99,9 @@ def kind(table: schemas.Table, column: schemas.Column) -> Kind:
         return Kind("date", "yyyy-mm-dd")
     if rule is schemas.rating:
         return Kind("rating", "0")
-    if table.name == "bookings" and column.name == "status":
-        return Kind("status", "@")
-    if table.name == "budget" and column.name == "section":
-        return Kind("section", "@")
+    words = fixed_words(rule)
+    if words:
+        return Kind("choice", "@", words)
     return Kind("text", "@")
 
 
@@ -135,24 +142,32 @@ def theme_choices(ds: dataset.Dataset) -> list[str]:
     return out
 
 
-def _lists(ds: dataset.Dataset, today: date | None) -> dict[str, list[str]]:
-    return {"grade": list(ds.partnership.grade_scale), "quarter": list(periods.QUARTERS),
-            "year": year_choices(ds, today), "theme": theme_choices(ds), "status": list(schemas.BOOKING_STATUSES),
-            "section": list(BUDGET_SECTIONS)}
+def _lists(ds: dataset.Dataset, specs: dict[str, schemas.Table], today: date | None) -> dict[str, tuple[str, list[str]]]:
+    """Every drop-down's list: key -> (heading on the Lists sheet, values)."""
+    out = {"grade": ("Grades (best first)", list(ds.partnership.grade_scale)),
+           "quarter": ("Quarters", list(periods.QUARTERS)),
+           "year": ("Financial years", year_choices(ds, today)),
+           "theme": ("Audit themes", theme_choices(ds))}
+    for spec in specs.values():
+        for column in spec.columns:
+            k = kind(spec, column)
+            if k.name == "choice":
+                out.setdefault(_list_key(k), (f"{spec.name}.{column.name}", list(k.choices)))
+    return out
 
 
-_LIST_HEADINGS = {"grade": "Grades (best first)", "quarter": "Quarters", "year": "Financial years",
-                  "theme": "Audit themes", "status": "Booking statuses", "section": "Budget sections"}
+def _list_key(k: Kind) -> str:
+    return "choice:" + "|".join(k.choices) if k.name == "choice" else k.name
 
 
 def _validation(k: Kind, ranges: dict[str, str]) -> DataValidation | None:
     """The drop-down or check for a column of this kind (None for free text)."""
-    if k.name in ranges:
-        strict = k.name in ("grade", "quarter", "status", "section")  # themes and years: others may be typed
+    if _list_key(k) in ranges:
+        strict = k.name in ("grade", "quarter", "choice")  # themes and years: others may be typed
         what = {"grade": "a grade on the partnership's scale", "quarter": "a quarter, Q1 (April-June) to Q4",
-                "year": "a financial year written like 2023-24", "theme": "an audit theme",
-                "status": "attended, no_show or cancelled", "section": "expenditure or income"}[k.name]
-        return DataValidation(type="list", formula1=ranges[k.name], allow_blank=True, showDropDown=False,
+                "year": "a financial year written like 2023-24", "theme": "an audit theme"}.get(
+            k.name, "one of the words on the list")
+        return DataValidation(type="list", formula1=ranges[_list_key(k)], allow_blank=True, showDropDown=False,
                               showErrorMessage=True, errorStyle="stop" if strict else "warning",
                               errorTitle="Not on the list", error=f"Choose {what} from the list.",
                               showInputMessage=True, promptTitle="Choose from the list",
@@ -197,7 +212,7 @@ def build(ds: dataset.Dataset, today: date | None = None) -> Workbook:
     """The template workbook for the partnership `ds` (a loaded, valid folder)."""
     p = ds.partnership
     specs = schemas.tables(p.grade_scale)
-    lists = _lists(ds, today)
+    lists = _lists(ds, specs, today)
     wb = Workbook()
     notes = wb.active
     notes.title = NOTES_SHEET
@@ -205,8 +220,8 @@ def build(ds: dataset.Dataset, today: date | None = None) -> Workbook:
     # hidden Lists sheet: one column per drop-down, heading in row 1
     lst = wb.create_sheet(LISTS_SHEET)
     ranges: dict[str, str] = {}
-    for i, (key, values) in enumerate(lists.items(), start=1):
-        put_text(lst, 1, i, _LIST_HEADINGS[key], bold=True)
+    for i, (key, (heading, values)) in enumerate(lists.items(), start=1):
+        put_text(lst, 1, i, heading, bold=True)
         for r, v in enumerate(values, start=2):
             put_text(lst, r, i, v)
         if values:
@@ -240,7 +255,7 @@ def build(ds: dataset.Dataset, today: date | None = None) -> Workbook:
         *[([line.format(slug=p.slug)], False) for line in NOTES_INTRO],
         ([], False),
         (["Grade scale, best first", ", ".join(p.grade_scale)], False),
-        (["Audit themes", ", ".join(lists["theme"]) or "(none listed yet: type the theme)"], False),
+        (["Audit themes", ", ".join(lists["theme"][1]) or "(none listed yet: type the theme)"], False),
         ([], False),
         (["Sheet", "Column", "Required", "Blank means", "Meaning"], True),
     ]
