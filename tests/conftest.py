@@ -83,3 +83,23 @@ def failing_notebook(path: Path, message: str) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(path))
     return path
+
+
+TRITON = REPO / "data" / "triton"
+
+
+@pytest.fixture(scope="session")
+def triton_rendered(tmp_path_factory):
+    """Triton (synthetic, three-point grade scale) 2023-24 annual report, rendered once through the CLI."""
+    out = tmp_path_factory.mktemp("triton")
+    result = run_cli("report", "--partnership", "triton", "--year", YEAR, "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "triton" / YEAR
+
+
+@pytest.fixture
+def triton_copy(tmp_path):
+    """A writable copy of the Triton folder (data/triton is never modified by tests)."""
+    dest = tmp_path / "data" / "triton"
+    shutil.copytree(TRITON, dest)
+    return dest
