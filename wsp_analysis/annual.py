@@ -1,7 +1,7 @@
 """The annual report's figures register: one call gathers every figure the report states."""
 from __future__ import annotations
 
-from . import audits, budget, consistency, impact, periods, referrals, training
+from . import actions, audits, budget, consistency, impact, periods, referrals, section11, training
 from .figures import Register
 
 
@@ -10,6 +10,6 @@ def figures(ds, year: str) -> Register:
     year = periods.parse_year(year)
     reg = Register()
     # consistency: the counts the audit section infers from rounded published percentages, and its tests
-    for module in (audits, consistency, training, impact, referrals, budget):
+    for module in (audits, consistency, training, impact, referrals, budget, actions, section11):
         reg.extend(module.figures(ds, year))
     return reg

@@ -10,6 +10,8 @@ from __future__ import annotations
 from . import audits as audit_calc
 from . import budget as budget_calc
 from . import periods, referrals as referral_calc
+from . import actions as actions_calc
+from . import section11 as section11_calc
 from . import training as training_calc
 from .figures import Figure, Register, is_missing, ratio, slug
 
@@ -128,6 +130,7 @@ def figures(ds, year: str, quarter: str) -> Register:
     """Every figure the quarterly report for `quarter` of `year` states."""
     year, quarter = periods.parse_year(year), periods.parse_quarter(quarter)
     reg = Register()
-    for part in (_audit_figures, _training_figures, _referral_figures, _budget_figures):
+    for part in (_audit_figures, _training_figures, _referral_figures, _budget_figures,
+                 actions_calc.quarter_figures, section11_calc.quarter_figures):
         reg.extend(part(ds, year, quarter))
     return reg

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from . import rules
 
 BOOKING_STATUSES = ("attended", "no_show", "cancelled")
+ACTION_STATUSES = ("completed", "ongoing", "not_stated")  # actions.csv: status as the source states it
+ACTION_LEVELS = ("action", "review")  # one row per action, or one row for all of a review's actions
+SECTION11_GRADES = ("Fully met", "Partially met", "Not met")  # Section 11 / Section 43 standards, best first
 
 # How a blank cell is read: "missing" (not available, kept as NA; never 0) or "refuse".
 MISSING, REFUSE = "missing", "refuse"
@@ -111,6 +114,24 @@ def rating(raw: str) -> int:
     if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
         raise rules.RuleBroken(f'"{raw}" is not a rating from {low} to {high} (a whole number)')
     return int(raw)
+
+
+def completion_date_only_when_completed(r: dict) -> list[tuple[str, str]]:
+    """date_completed is given only for a completed action."""
+    if r.get("date_completed") is not None and r.get("status") not in (None, "completed"):
+        return [("date_completed", f"a completion date is given but the status is {r['status']}; give the date only "
+                                   "for a completed action, or set the status to completed")]
+    return []
+
+
+def action_dates_in_order(r: dict) -> list[tuple[str, str]]:
+    """date_raised <= due_date and date_raised <= date_completed."""
+    raised, out = r.get("date_raised"), []
+    for column, word in (("due_date", "due"), ("date_completed", "completed")):
+        d = r.get(column)
+        if raised is not None and d is not None and d < raised:
+            out.append((column, f"{d.isoformat()} ({word}) is before the action was raised on {raised.isoformat()}"))
+    return out
 
 
 def whole_year_or_quarters(*group: str) -> TableCheck:
@@ -308,6 +329,76 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             ),
             key=("year",),
             doc="Reserve balance brought forward into each year.",
+        ),
+        Table(
+            "actions",
+            (
+                Column("year", rules.year, blank=REFUSE,
+                       doc="Financial year the action is counted in: the year of the audit round or review report "
+                           "that records it (2023-24)."),
+                Column("quarter", rules.quarter,
+                       doc="Quarter of the audit round that raised it (Q1-Q4); blank when it is not tied to a "
+                           "quarter (counted in the year only, not in quarterly reports)."),
+                Column("raised_by", rules.text, blank=REFUSE,
+                       doc="The audit or review the action came from, e.g. \"Q1 audit: Child Sexual Abuse\", "
+                           "\"SCR W6\"; the report groups actions by it."),
+                Column("level", rules.one_of(ACTION_LEVELS, "a row level"), blank=REFUSE,
+                       doc="action (one row per action) or review (one row for all of a review's actions, where "
+                           "the source gives their status but not their number: never split into invented "
+                           "actions, and not counted in the number of actions)."),
+                Column("action", rules.text, blank=REFUSE, doc="What is to be done, briefly, in your own words."),
+                Column("theme", rules.text, doc="Theme of the audit or review (blank: not stated)."),
+                Column("agency", rules.text,
+                       doc="Agency, service or group responsible for the action (blank: not stated)."),
+                Column("date_raised", rules.iso_date, doc="Date the action was agreed (YYYY-MM-DD; blank: not known)."),
+                Column("due_date", rules.iso_date,
+                       doc="Date the action is due (YYYY-MM-DD; blank: no due date known, so it is never counted "
+                           "overdue)."),
+                Column("status", rules.one_of(ACTION_STATUSES, "an action status"), blank=REFUSE,
+                       doc="completed, ongoing or not_stated (the source gives no status), as recorded."),
+                Column("date_completed", rules.iso_date,
+                       doc="Date the action was completed (YYYY-MM-DD; blank: not known, or not completed)."),
+                _SOURCE,
+            ),
+            key=("year", "raised_by", "action"),
+            doc="Actions arising from audits and reviews, and their progress: one row per action (or one row for a "
+                "review whose actions are reported only as a whole). May hold only its header. An action is overdue "
+                "at a date when its due date is before that date and it was not completed by then; reports use "
+                "the period's last day.",
+            row_checks=(completion_date_only_when_completed, action_dates_in_order),
+        ),
+        Table(
+            "section11",
+            (
+                Column("year", rules.year, blank=REFUSE,
+                       doc="Financial year of the self-assessment round (2023-24)."),
+                Column("agency", rules.text, blank=REFUSE, doc="The agency that assessed itself."),
+                Column("standard", rules.text, blank=REFUSE,
+                       doc="The Section 11 (Children Act 2004) / Section 43 (Care Act 2014) standard assessed."),
+                Column("self_grade", rules.one_of(SECTION11_GRADES, "a Section 11 grade"),
+                       doc="The agency's own grade: Fully met, Partially met or Not met (blank: not returned)."),
+                Column("moderated_grade", rules.one_of(SECTION11_GRADES, "a Section 11 grade"),
+                       doc="The partnership's grade after checking the evidence (blank: not moderated or not "
+                           "published)."),
+                _SOURCE,
+            ),
+            key=("year", "agency", "standard"),
+            doc="Agencies' Section 11 / Section 43 self-assessments: one row per round, agency and standard. May "
+                "hold only its header: a partnership that publishes no grades records who attended the assurance "
+                "event in section11_attendance.csv, and reports then say the grades are not published.",
+        ),
+        Table(
+            "section11_attendance",
+            (
+                Column("year", rules.year, blank=REFUSE,
+                       doc="Financial year of the self-assessment round (2023-24)."),
+                Column("organisation", rules.text, blank=REFUSE,
+                       doc="An organisation that attended the round's assurance (check and challenge) event."),
+                Column("event_date", rules.iso_date, doc="Date of the event (YYYY-MM-DD; blank: not known)."),
+                _SOURCE,
+            ),
+            key=("year", "organisation"),
+            doc="Organisations that attended a Section 11 assurance event, one row each. May hold only its header.",
         ),
     ]
     return {t.name: t for t in specs}

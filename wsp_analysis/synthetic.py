@@ -144,6 +144,8 @@ def generate(seed: int = SEED, years: tuple[str, ...] = YEARS) -> dict[str, list
                                       "budget": profile[qi], "actual": actual, "quarter": q, "forecast": forecast,
                                       "source": SOURCE})
     out["evaluations"] = evaluations(out["bookings"], seed)
+    out["actions"] = action_rows(seed, years)
+    out["section11"], out["section11_attendance"] = section11_rows(seed, years)
     return out
 
 
@@ -166,6 +168,92 @@ def evaluations(bookings: list[dict], seed: int = SEED) -> list[dict]:
                      "post_rating": post if returned["post"] else None,
                      "follow_up_rating": follow if returned["follow_up"] else None, "source": SOURCE})
     return rows
+
+
+# Actions arising from each quarter's audit and a yearly practice review; statuses as recorded on RECORDED.
+ACTION_TEXTS = ("Refresh the multi-agency practice guidance", "Brief practitioners on the learning",
+                "Re-audit a sample of cases in six months", "Add the theme to core multi-agency training",
+                "Remind staff of the escalation policy", "Report single-agency assurance to the quality sub-group",
+                "Review information sharing between agencies", "Agree a referral pathway")
+RECORDED = date(2024, 4, 30)
+# Section 11 / Section 43 self-assessment rounds every two years, each with an assurance event.
+SECTION11_ROUNDS = {"2019-20": date(2019, 9, 18), "2021-22": date(2021, 10, 13), "2023-24": date(2023, 9, 20)}
+SECTION11_FULLY_MET = {"2019-20": 0.45, "2021-22": 0.52, "2023-24": 0.60}  # chance an agency says "Fully met"
+SECTION11_AGENCIES = ("Demoshire County Council: Children's Services", "Demoshire County Council: Adult Social Care",
+                      "Demoshire Police", "Demoshire ICB", "Demoshire Hospitals Trust", "Demoshire Community Health",
+                      "Probation Service", "Demoshire Fire and Rescue", "Demoshire Housing",
+                      "Demoshire Voluntary Sector Forum")
+SECTION11_STANDARDS = ("1 Leadership and accountability", "2 Safe recruitment", "3 Training", "4 Supervision",
+                       "5 Multi-agency working", "6 Information sharing", "7 Voice of the child and adult",
+                       "8 Escalation")
+
+
+def action_rows(seed: int = SEED, years: tuple[str, ...] = YEARS) -> list[dict]:
+    """Two to four actions after each quarter's audit and three after a yearly practice review, from a
+    generator of their own (so the other tables do not change). Most have a due date; an action is
+    completed when its (random) completion date falls on or before RECORDED, else ongoing; a few have no
+    stated status, and a few completed ones no completion date."""
+    rng = np.random.default_rng([seed, 3])
+    rows = []
+
+    def add(year, q, raised_by, theme, text, raised):
+        due = raised + timedelta(days=int(rng.integers(60, 240))) if rng.random() > 0.15 else None
+        agency = AGENCIES[int(rng.integers(len(AGENCIES)))] if rng.random() > 0.1 else None
+        target = (due or raised + timedelta(days=150)) + timedelta(days=int(rng.normal(20, 60)))
+        done_on = max(target, raised + timedelta(days=7))
+        if rng.random() < 0.06:
+            status, completed = "not_stated", None
+        elif done_on <= RECORDED:
+            status, completed = "completed", (done_on if rng.random() > 0.1 else None)
+        else:
+            status, completed = "ongoing", None
+        rows.append({"year": year, "quarter": q, "raised_by": raised_by, "level": "action", "action": text,
+                     "theme": theme, "agency": agency, "date_raised": raised.isoformat(),
+                     "due_date": due.isoformat() if due else None, "status": status,
+                     "date_completed": completed.isoformat() if completed else None, "source": SOURCE})
+
+    for yi, year in enumerate(years):
+        for qi, q in enumerate(periods.QUARTERS):
+            theme = THEMES[(yi * 4 + qi) % len(THEMES)]
+            last = periods.quarter_dates(year, q)[1]
+            for k in rng.choice(len(ACTION_TEXTS), size=int(rng.integers(2, 5)), replace=False):
+                add(year, q, f"{q} audit: {theme}", theme, ACTION_TEXTS[int(k)],
+                    last - timedelta(days=int(rng.integers(0, 30))))
+        review, theme = f"Practice review DS{periods.start_year(year)}", THEMES[(yi * 3 + 1) % len(THEMES)]
+        raised = periods.quarter_dates(year, "Q3")[0] + timedelta(days=int(rng.integers(0, 60)))
+        for k in rng.choice(len(ACTION_TEXTS), size=3, replace=False):
+            add(year, "Q3", review, theme, ACTION_TEXTS[int(k)], raised)
+    return rows
+
+
+def section11_rows(seed: int = SEED, years: tuple[str, ...] = YEARS) -> tuple[list[dict], list[dict]]:
+    """Self-assessments (every agency, every standard) in each round of SECTION11_ROUNDS within `years`,
+    about half moderated by the partnership (mostly agreed, sometimes lower, rarely higher), and who
+    attended each round's assurance event; from a generator of their own."""
+    from .schemas import SECTION11_GRADES as grades
+
+    rng = np.random.default_rng([seed, 4])
+    rows, attended = [], []
+    for year, event in SECTION11_ROUNDS.items():
+        if year not in years:
+            continue
+        p = SECTION11_FULLY_MET[year]
+        for agency in SECTION11_AGENCIES:
+            moderated = rng.random() < 0.5  # the partnership checks about half the agencies' evidence
+            for standard in SECTION11_STANDARDS:
+                own = int(rng.choice(3, p=[p, (1 - p) * 0.8, (1 - p) * 0.2]))
+                returned = rng.random() > 0.03
+                mod = None
+                if moderated and returned:
+                    step = int(rng.choice([0, 1, -1], p=[0.72, 0.23, 0.05]))
+                    mod = grades[min(max(own + step, 0), len(grades) - 1)]
+                rows.append({"year": year, "agency": agency, "standard": standard,
+                             "self_grade": grades[own] if returned else None, "moderated_grade": mod,
+                             "source": SOURCE})
+            if rng.random() < 0.9:
+                attended.append({"year": year, "organisation": agency, "event_date": event.isoformat(),
+                                 "source": SOURCE})
+    return rows, attended
 
 
 def write(folder: str | Path, seed: int = SEED) -> Path:
