@@ -237,7 +237,7 @@ def read_sheet(ws, spec: schemas.Table, book: str, problems: list, warnings: lis
         i = header.index("source")
         for r, texts in rows.items():
             if not texts[i].strip() and (r, columns[i]) not in bad:
-                texts[i] = f"{book} (sheet {ws.title}, row {r})"
+                texts[i] = f"{Path(book).name} (sheet {ws.title}, row {r})"
                 sheet.filled_source.add(r)
 
     # The table's own rules, exactly as validate applies them: a CSV shaped like the sheet.
