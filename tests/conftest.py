@@ -103,3 +103,12 @@ def triton_copy(tmp_path):
     dest = tmp_path / "data" / "triton"
     shutil.copytree(TRITON, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def publication_rendered(tmp_path_factory):
+    """Walsall 2023-24's publication version (small counts of cases suppressed), rendered once."""
+    out = tmp_path_factory.mktemp("publication")
+    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--publication", "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "walsall" / f"{YEAR}-publication"

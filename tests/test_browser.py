@@ -266,3 +266,15 @@ def test_scrutiny_report_is_offline_and_passes_axe(browser, scrutiny_rendered):
         assert shot.stat().st_size > 50_000
     finally:
         page.context.close()
+
+
+def test_publication_report_is_offline_and_passes_axe(browser, publication_rendered):
+    page, blocked, seen = open_offline(browser, publication_rendered / "report.html")
+    try:
+        assert blocked == []
+        violations = run_axe(page)
+        assert violations == [], readable(violations)
+        assert len(page.query_selector_all("h1")) == 1
+        assert not page.query_selector_all("svg, img")  # tables only: no bar can show a suppressed value
+    finally:
+        page.context.close()

@@ -58,7 +58,7 @@ def test_walsall_register_unique_and_periods(register):
 
 def test_columns_are_appended_never_renamed():
     assert COLUMNS == ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low",
-                       "ci_high"]
+                       "ci_high", "symbol"]
 
 
 def test_a_proportion_of_counts_carries_its_wilson_interval():
@@ -90,9 +90,9 @@ def test_csv_round_trip_keeps_intervals_and_reads_files_without_them(tmp_path):
                     Figure("audit.test.grade_mix", "Fisher's exact test (p-value)", "2023-24", None, "p_value")])
     path = write_csv(reg, tmp_path / "figures.csv")
     rows = list(csv.reader(path.open()))
-    assert rows[1][8:] == [repr(reg.get("audit.share.good", "2023-24").ci_low),
+    assert rows[1][8:10] == [repr(reg.get("audit.share.good", "2023-24").ci_low),
                            repr(reg.get("audit.share.good", "2023-24").ci_high)]
-    assert rows[2][3] == "" and rows[2][8:] == ["", ""]  # a test that cannot be computed is empty, never 0
+    assert rows[2][3] == "" and rows[2][8:10] == ["", ""]  # a test that cannot be computed is empty, never 0
     assert read_csv(path).get("audit.share.good", "2023-24") == reg.get("audit.share.good", "2023-24")
     old = tmp_path / "old.csv"
     old.write_text("id,label,period,value,unit,numerator,denominator,source\nx,X,2023-24,0.2,proportion,4,20,s\n")
@@ -107,3 +107,12 @@ def test_walsall_good_share_has_its_interval_and_published_years_none(register):
     for f in register:
         if f.unit == "proportion" and f.denominator and not f.id.startswith("budget."):
             assert f.interval is not None, f.id
+
+
+def test_symbol_column_marks_a_suppressed_figure(tmp_path):
+    reg = Register([Figure("referrals.received", "R", "2023-24", None, "count", symbol="[c]"),
+                    Figure("referrals.received", "R", "2022-23", 7, "count")])
+    path = write_csv(reg, tmp_path / "figures.csv")
+    rows = list(csv.reader(path.open()))
+    assert rows[1][3] == "" and rows[1][10] == "[c]" and rows[2][10] == ""
+    assert read_csv(path).get("referrals.received", "2023-24").symbol == "[c]"

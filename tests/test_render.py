@@ -49,7 +49,7 @@ def test_figures_csv_matches_library(rendered, register):
     expected = register.frame()
     pd.testing.assert_frame_equal(written, expected)
     text = (rendered / "figures.csv").read_text()
-    assert text.splitlines()[0] == "id,label,period,value,unit,numerator,denominator,source,ci_low,ci_high"
+    assert text.splitlines()[0] == "id,label,period,value,unit,numerator,denominator,source,ci_low,ci_high,symbol"
     assert "training.attendance_rate,Share of bookings attended,2023-24,0.8243661100803958,proportion,1333,1617," \
            "data/walsall/training.csv" in text
 

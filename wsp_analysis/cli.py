@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--output-dir", help="where report folders go (default: reports)")
     r.add_argument("--notebook", help="notebook name in notebooks/ (default: annual_report, or quarterly_report "
                                       "when a quarter is given)")
+    r.add_argument("--publication", action="store_true", default=None,
+                   help="the version for publication: small counts of children's cases suppressed as [c], "
+                        "into <period>-publication/")
 
     a = sub.add_parser("run-all", help="render every params file in parallel; a failing run fails only itself",
                        description="Render every params/<partnership>/<period>.yaml. Exit 0 when all succeeded, "
@@ -127,8 +130,8 @@ def _new_partnership(args) -> int:
 
 
 def _report(args) -> int:
-    opts = {k: getattr(args, k) for k in ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook")
-            if getattr(args, k)}
+    opts = {k: getattr(args, k) for k in ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook",
+                                          "publication") if getattr(args, k)}
     if args.params_file:
         merged = params.read(args.params_file)
         merged.update(opts)  # options given on the command line win over the file

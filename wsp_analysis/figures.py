@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low", "ci_high"]
+COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low", "ci_high",
+           "symbol"]
 UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio", "p_value", "rating", "effect_size")
 
 
@@ -52,6 +53,7 @@ class Figure:
     source: str = ""
     ci_low: float | None = None
     ci_high: float | None = None
+    symbol: str = ""  # "[c]" when a publication report suppresses the figure (its value is then empty)
 
     def __post_init__(self):
         if self.unit not in UNITS:
@@ -174,7 +176,8 @@ def read_csv(path: str | Path) -> Register:
     with Path(path).open(newline="", encoding="utf-8") as f:
         return Register(
             Figure(r["id"], r["label"], r["period"], num(r["value"]), r["unit"], num(r["numerator"]),
-                   num(r["denominator"]), r["source"], num(r.get("ci_low") or ""), num(r.get("ci_high") or ""))
+                   num(r["denominator"]), r["source"], num(r.get("ci_low") or ""), num(r.get("ci_high") or ""),
+                   r.get("symbol") or "")
             for r in csv.DictReader(f)
         )
 

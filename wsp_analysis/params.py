@@ -8,8 +8,9 @@ import yaml
 from . import periods
 from .errors import UsageError
 
-KEYS = ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook")
+KEYS = ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook", "publication")
 REQUIRED = ("partnership", "year")
+PUBLICATION_NOTEBOOK = "publication_report"  # publication: true renders it, into <period>-publication/
 
 
 def check(params: dict, where: str = "parameters") -> dict:
@@ -24,6 +25,16 @@ def check(params: dict, where: str = "parameters") -> dict:
     out = {}
     for k, v in params.items():
         if k not in KEYS or v is None:
+            continue
+        if k == "publication":
+            if not isinstance(v, bool):
+                problems.append(f"{where}: publication must be true or false, not {v!r}")
+            elif v and params.get("notebook"):
+                problems.append(f"{where}: publication: true chooses the notebook itself; leave notebook out")
+            elif v and params.get("quarter"):
+                problems.append(f"{where}: publication reports are annual; leave quarter out")
+            elif v:
+                out["notebook"] = PUBLICATION_NOTEBOOK
             continue
         if not isinstance(v, str):
             problems.append(f"{where}: {k} must be text, not {type(v).__name__} ({v!r}); quote it in YAML")

@@ -148,6 +148,10 @@ def recompute(ds, m: dict) -> Register:
     kind = m["report"].get("kind") or paths.report_kind(p.get("notebook"), p.get("quarter"))
     if kind == "scrutiny":
         return scrutiny.figures(ds, p["year"])
+    if kind == "publication":  # the published report shows the protected register
+        from . import disclosure
+
+        return disclosure.protect(annual.figures(ds, p["year"]), ds.partnership.suppression_threshold)
     if p.get("quarter"):
         return quarterly.figures(ds, p["year"], p["quarter"])
     return annual.figures(ds, p["year"])
