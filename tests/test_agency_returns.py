@@ -489,3 +489,58 @@ def test_round_trip_template_fill_import_report(tmp_path):
     rows = list(csv.DictReader((data / "riverside" / "audits.csv").open()))
     assert rows[0]["source"] == "riverside-2024-25.xlsx (sheet Audits, row 2)"
     assert {r["source"] for r in csv.DictReader((data / "riverside" / "training.csv").open())} == {"LMS export"}
+
+
+# --- workbook cells and CSV files, read and written carefully ------------------------------------------------
+
+def test_a_column_the_file_lacked_is_added_and_percent_cells_read_as_percent(blank, tmp_path, triton_copy, capsys):
+    training = [{"year": NEW, "events": 50, "occurrences": 60, "places_offered": 900, "bookings": 700,
+                 "cancellations": 90, "attended": 600, "no_shows": 100, "elearning_taken": 800, "trainers": 7,
+                 "source": "LMS"}]
+    shares = [{"year": "2019-20", "grade": g, "percent": v, "source": "2019-20 annual report"}
+              for g, v in zip(GRADES, (0.25, 0.5, 0.25))]
+    path = returns(blank, tmp_path, Training=training, Audit_shares=shares)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["Audit_shares"].iter_rows(min_row=2, min_col=3, max_col=3):
+        row[0].number_format = "0%"  # typed as 25% in Excel: the cell holds 0.25
+    wb.save(path)
+    before = (triton_copy / "training.csv").read_text().splitlines()
+    code, _, err = wsp(capsys, "import", str(path), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    assert code == 0, err
+    after = (triton_copy / "training.csv").read_text().splitlines()
+    assert after[0] == before[0] + ",trainers"
+    assert after[1:-1] == [line + "," for line in before[1:]]  # blank: not available, never 0
+    assert after[-1] == f"{NEW},,50,60,900,700,90,600,100,800,LMS,7"
+    ds = dataset.load(triton_copy)
+    assert list(ds.training["trainers"].isna()) == [True, True, True, False]
+    assert list(ds.audit_shares[ds.audit_shares["year"] == "2019-20"]["percent"]) == [25, 50, 25]
+
+
+def test_walsalls_hand_quoted_lines_are_kept_byte_for_byte(tmp_path, walsall_copy, capsys):
+    blank = workbook.write_template("walsall", tmp_path / "w.xlsx", REPO / "data")
+    rows = [{"year": NEW, "quarter": "Q1", "theme": "Neglect", "grade": g, "count": n, "source": "Q1 audit"}
+            for g, n in zip(("Outstanding", "Good", "Requires Improvement", "Inadequate"), (0, 2, 3, 0))]
+    path = returns(blank, tmp_path, Audits=rows)
+    before = (walsall_copy / "audits.csv").read_bytes()
+    code, _, err = wsp(capsys, "import", str(path), "--partnership", "walsall", "--data-dir", str(walsall_copy.parent))
+    assert code == 0, err
+    after = (walsall_copy / "audits.csv").read_bytes()
+    assert after.startswith(before) and after.count(b"\n") == before.count(b"\n") + 4
+
+
+def test_values_under_a_column_without_a_name_and_a_misspelt_column(blank, tmp_path, triton_copy, capsys):
+    path = returns(blank, tmp_path, Audits=AUDIT_Q1)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Audits"]
+    ws["H3"] = "checked by JB"
+    ws["E1"] = "cases"
+    wb.save(path)
+    before = snapshot(triton_copy)
+    code, _, err = wsp(capsys, "import", str(path), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{path}, Audits!H1: has values but no column name in row 1")
+    assert f'{path}, Audits!E1, column cases: "cases" is not a column of audits.csv (expected: year, quarter, ' \
+           "theme, grade, count, source)" in lines
+    assert f"{path}, Audits!A1:F1, column count: required column is missing from the header" in lines
+    assert snapshot(triton_copy) == before
