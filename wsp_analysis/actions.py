@@ -1,16 +1,18 @@
 """Actions arising from audits and reviews (actions.csv): how many were raised, their status, and
 which are overdue at a reference date.
 
-Status is as the data records it: completed, ongoing or not_stated (the source gives none). The
-completed share is of the actions with a stated status, with its Wilson 95% interval. An action is
+Status is as the data records it: completed, ongoing or not_stated (the source gives none), taken at
+the reference date: an action completed after that date was still ongoing at it (a completed action
+with no completion date is taken as recorded). The completed share is of the actions with a stated
+status, with its Wilson 95% interval. An action is
 overdue at a date when its due date is before that date and it was not completed by then: due on
 the day itself is not overdue, and an action with no due date is never overdue. Reports use the
 last day of their period as the reference date and say so.
 
 A review-level row (level "review") stands for all of a review's actions when the source gives their
 status but not their number (Walsall's SCR W6: every action completed). It is never split into
-invented actions: the headline counts are of itemised actions only, and a group (a source or an
-agency) that includes a review-level row has counts that are not available, never 0.
+invented actions: the headline counts and the counts by agency are of itemised actions only, and the
+counts of a source that has a review-level row are not available, never 0.
 """
 from __future__ import annotations
 
@@ -63,6 +65,15 @@ def overdue_state(due, status: str, completed_on, as_of: date) -> str:
     return NOT_KNOWN
 
 
+def status_at(status: str, completed_on, as_of: date) -> str:
+    """The status at the end of `as_of`: a completed action whose completion date is after it was ongoing
+    then; otherwise the status as recorded (a completion with no date cannot be placed, so it stands)."""
+    completed_on = _value(completed_on)
+    if status == COMPLETED and completed_on is not None and completed_on > as_of:
+        return ONGOING
+    return status
+
+
 def rows(actions: pd.DataFrame, year: str, quarters=None) -> pd.DataFrame:
     """The year's rows (all of them, or those of the given quarters; rows with no quarter count only in
     the whole year)."""
@@ -73,35 +84,40 @@ def rows(actions: pd.DataFrame, year: str, quarters=None) -> pd.DataFrame:
 
 
 def listing(actions: pd.DataFrame, year: str, as_of: date, quarters=None) -> pd.DataFrame:
-    """One row per row of actions.csv for the period, with its overdue state at `as_of` (review-level
-    rows have none: [z]). Columns: raised_by, level, action, agency, quarter, date_raised, due_date,
-    status, date_completed, overdue."""
+    """One row per row of actions.csv for the period, with its status at `as_of` (status_at) and its
+    overdue state then (review-level rows have none: [z]). Columns: raised_by, level, action, agency,
+    quarter, date_raised, due_date, status, date_completed, status_at, overdue."""
     r = rows(actions, year, quarters).copy()
+    r["status_at"] = [status_at(s, c, as_of) for s, c in zip(r["status"], r["date_completed"])]
     r["overdue"] = [None if lvl == REVIEW else overdue_state(d, s, c, as_of)
                     for lvl, d, s, c in zip(r["level"], r["due_date"], r["status"], r["date_completed"])]
     return r.reset_index(drop=True)
 
 
 def summary(group: pd.DataFrame, as_of: date, itemised_only: bool = False) -> dict:
-    """Counts for a group of rows: raised, completed, ongoing, not_stated, with_due_date, overdue,
-    overdue_not_known, and all_completed (every row, review-level ones included, is completed).
+    """Counts for a group of rows: raised, completed, ongoing, not_stated (each status at `as_of`),
+    with_due_date, overdue, overdue_not_known, and all_completed (every row, review-level ones
+    included, is completed).
 
     A review-level row stands for an unknown number of actions, so a group holding one has counts
     that are not available (None); with `itemised_only` review-level rows are left out instead.
     overdue is None when no action in the group has a due date."""
     items = group[group["level"] == ACTION]
     known = itemised_only or len(items) == len(group)
+    now = pd.Series([status_at(s, c, as_of) for s, c in zip(items["status"], items["date_completed"])],
+                    dtype=object)
     states = [overdue_state(d, s, c, as_of) for d, s, c in zip(items["due_date"], items["status"],
                                                                  items["date_completed"])]
     due = sum(st != NO_DUE_DATE for st in states)
     count = (lambda n: n if known else None)  # noqa: E731
     return {
         "raised": count(len(items)),
-        **{status: count(int((items["status"] == status).sum())) for status in ACTION_STATUSES},
+        **{status: count(int((now == status).sum())) for status in ACTION_STATUSES},
         "with_due_date": count(due),
         "overdue": count(sum(st == OVERDUE for st in states)) if due else None,
         "overdue_not_known": count(sum(st == NOT_KNOWN for st in states)) if due else None,
-        "all_completed": bool(len(group)) and bool((group["status"] == COMPLETED).all()),
+        "all_completed": bool(len(group)) and all(status_at(s, c, as_of) == COMPLETED for s, c in
+                                                  zip(group["status"], group["date_completed"])),
     }
 
 
@@ -182,8 +198,10 @@ def period_figures(ds, year: str, as_of: date, period: str, quarters=None, suffi
                                                           f"not given{when}", period,
                int((reviews["status"] == COMPLETED).sum()), "count", source=src),
     ]
-    for by, kind in (("raised_by", "by_source"), ("agency", "by_agency")):
-        for key, name, grp in groups(r, by):
+    # by source every row counts (a review-level row makes its source's counts not available); by agency
+    # only itemised actions do, as in the headline counts
+    for by, kind, scope in (("raised_by", "by_source", r), ("agency", "by_agency", r[r["level"] == ACTION])):
+        for key, name, grp in groups(scope, by):
             who = (f"Actions raised by {name}" if by == "raised_by" else
                    f"Actions for which {name} is responsible" if key != NO_AGENCY else
                    "Actions with no responsible agency stated")

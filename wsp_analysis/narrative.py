@@ -486,3 +486,195 @@ def key_messages(reg: Register, ds, year: str) -> list[str]:
     """The first message of each section: what the executive reads first."""
     return [section[0] for section in (audits(reg, ds, year), training(reg, year), referrals(reg, year),
                                        budget(reg, ds, year)) if section]
+
+
+# --- assurance: actions from audits and reviews ----------------------------------------------------
+
+def _status_parts(completed, ongoing, not_stated) -> str:
+    """"five completed, two ongoing and three whose status is not stated"; "all three completed"."""
+    total = sum(v for v in (completed, ongoing, not_stated))
+    for v, words in ((completed, "completed"), (ongoing, "ongoing")):
+        if v == total:
+            return f"{'both' if total == 2 else 'all ' + number(total)} {words}" if total > 1 else words
+    if not_stated == total:
+        return "no status stated" + ("" if total == 1 else " for either" if total == 2 else " for any of them")
+    parts = [f"{number(v)} {w}" for v, w in ((completed, "completed"), (ongoing, "ongoing")) if v]
+    if not_stated:
+        parts.append(f"{number(not_stated)} whose status is not stated")
+    return listing(parts)
+
+
+def _action_groups(reg: Register, period: str, suffix: str, kind: str = "by_source") -> list[tuple[str, str]]:
+    """(id prefix, name) of each group of actions in the register, in order."""
+    out = []
+    for f in reg.find(f"actions.{kind}.", period):
+        if f.id.endswith(".raised" + suffix) and f.id.count(".") == 3 + (1 if suffix else 0):
+            name = f.label.removesuffix(", year to date").removeprefix("Actions raised by ")
+            out.append((f.id.removesuffix(".raised" + suffix), name))
+    return out
+
+
+def actions_period(reg: Register, period: str, as_of, suffix: str = "", when: str = "") -> list[str]:
+    """Messages for one period's actions: how many and their status, the completed share with its
+    interval, overdue at `as_of` (a date), reviews that report their actions only as a whole, and each
+    source's progress. `when` says the period in words ("in 2023-24")."""
+    from .actions import date_words
+
+    g = lambda id_: _get(reg, id_ + suffix, period)  # noqa: E731
+    raised = g("actions.raised")
+    if raised is None:
+        return []
+    out = []
+    at = date_words(as_of)
+    if raised.missing:
+        out.append(f"The number of actions from audits and reviews {when} is not available {fmt.NOT_AVAILABLE}.")
+    elif raised.value == 0:
+        out.append(f"No actions from audits or reviews are recorded {when}.")
+    else:
+        c, o, n = (g(f"actions.{s}").value for s in ("completed", "ongoing", "not_stated"))
+        out.append(f"Audits and reviews raised {number(raised.value)} {plural(raised.value, 'action', 'actions')} "
+                   f"{when}: {_status_parts(c, o, n)}.")
+        share = g("actions.completed_share")
+        if _known(share):
+            stated = share.denominator
+            who = (f"of the {number(stated)} with a stated status" if n else
+                   "of them" if stated > 1 else "")
+            msg = (f"{fmt.pct(share.value)} {who} {plural(c, 'is', 'are')} completed {of(c, stated)}" if c else
+                   f"None {who} is completed yet {of(c, stated)}")
+            if share.interval and stated < 30:
+                msg += (f"; with so few actions the share is uncertain: its 95% interval runs "
+                        f"{interval(share)}")
+            out.append(sentence(" ".join(msg.split())) + ".")
+        elif n:
+            out.append("No action has a stated status, so the share completed is not available "
+                       f"{fmt.NOT_AVAILABLE}.")
+        due, over, unknown = g("actions.with_due_date"), g("actions.overdue"), g("actions.overdue_not_known")
+        if over is None or over.missing:
+            out.append(f"No action has a due date recorded, so whether any was overdue at {at} is not available "
+                       f"{fmt.NOT_AVAILABLE}.")
+        else:
+            if over.value == 0:
+                msg = (f"At {at}, none of the {number(due.value)} actions with a due date was overdue"
+                       if due.value > 2 else f"At {at}, neither of the two actions with a due date was overdue"
+                       if due.value == 2 else f"At {at}, the one action with a due date was not overdue")
+            else:
+                msg = (f"At {at}, {number(over.value)} of the {number(due.value)} actions with a due date "
+                       f"{plural(over.value, 'was', 'were')} overdue (past the due date and not completed by then)")
+            if _known(unknown) and unknown.value:
+                msg += (f"; for {number(unknown.value)} more past {plural(unknown.value, 'its', 'their')} due date "
+                        "the status or completion date is not given, so whether "
+                        f"{plural(unknown.value, 'it is', 'they are')} overdue is not known")
+            out.append(msg + ".")
+    groups = _action_groups(reg, period, suffix)
+    for prefix, name in groups:
+        if _get(reg, f"{prefix}.raised{suffix}", period).missing:
+            share = _get(reg, f"{prefix}.completed_share{suffix}", period)
+            if _known(share) and share.value == 1:
+                out.append(f"{name}: all its actions are reported completed; their number is not given, so they are "
+                           "not counted above.")
+            else:
+                out.append(f"{name}: its actions are reported only as a whole, without their number, so they are not "
+                           "counted above.")
+    itemised = []
+    for prefix, name in groups:
+        r = _get(reg, f"{prefix}.raised{suffix}", period)
+        if not r.missing and r.value:
+            c, o, n = (_get(reg, f"{prefix}.{s}{suffix}", period).value for s in ("completed", "ongoing",
+                                                                                  "not_stated"))
+            itemised.append(f"{name} ({number(r.value)} {plural(r.value, 'action', 'actions')}: "
+                            f"{_status_parts(c, o, n)})")
+    if len(itemised) > 1:
+        out.append("By source: " + "; ".join(itemised) + ".")
+    return out
+
+
+def actions(reg: Register, year: str, quarter: str | None = None) -> list[str]:
+    """Messages for the actions section: the year's actions (overdue at the year's last day), or the
+    quarter's and then the year to date's (overdue at the quarter's last day)."""
+    if quarter is None:
+        return actions_period(reg, year, periods.year_dates(year)[1], when=f"in {year}")
+    period, as_of = periods.period_label(year, quarter), periods.quarter_dates(year, quarter)[1]
+    out = actions_period(reg, period, as_of, when=f"in {quarter} {year}")
+    ytd = actions_period(reg, period, as_of, ".ytd", f"in {year} to the end of {quarter}")
+    if quarter != "Q1" and ytd:
+        out.append("Year to date: " + ytd[0][0].lower() + ytd[0][1:])
+        out += [m for m in ytd[1:3] if "overdue" in m]
+    return out
+
+
+# --- assurance: Section 11 self-assessments ------------------------------------------------------
+
+def section11(reg: Register, ds, year: str, quarter: str | None = None) -> list[str]:
+    """Messages for the Section 11 section: who attended the assurance event, the grades agencies gave
+    themselves and the grades after moderation, the agencies moderated lower, and the change since the
+    previous round. Where no grades are recorded it says they are not available, never 0."""
+    from . import section11 as s11
+    from .actions import date_words
+    from .schemas import SECTION11_GRADES
+
+    suffix = ".ytd" if quarter else ""
+    period = periods.period_label(year, quarter)
+    as_of = periods.quarter_dates(year, quarter)[1] if quarter else None
+    g = lambda id_: _get(reg, id_ + suffix, period)  # noqa: E731
+    agencies, attended = g("section11.agencies"), g("section11.attended")
+    if agencies is None:
+        return []
+    out = []
+    dates = s11.event_dates(s11.attendance(ds, year, as_of))
+    event = (f"on {listing([date_words(d) for d in dates])}" if dates else f"in {year}")
+    if _known(attended):
+        out.append(f"The Section 11 assurance {plural(len(dates), 'event', 'events')} {event} "
+                   f"{plural(len(dates), 'was', 'were')} attended by {number(attended.value)} "
+                   f"{plural(attended.value, 'organisation', 'organisations')}, listed below.")
+    if agencies.missing:
+        prev = s11.previous_round(ds.section11, year)
+        if _known(attended):
+            out.append(f"Their self-assessment grades are not published, so the grades, their moderation and the "
+                       f"change since the last round are not available {fmt.NOT_AVAILABLE}.")
+        else:
+            by = f" by the end of {quarter}" if quarter else ""
+            out.append(f"No Section 11 self-assessment round is recorded for {year}{by} {fmt.NOT_AVAILABLE}"
+                       + (f"; the latest was in {prev}." if prev else "."))
+        return out
+    n = g("section11.assessments")
+    own = [g(f"section11.self.{slug(gr)}") for gr in SECTION11_GRADES]
+    parts = [f"{fmt.pct(f.value)} {gr.lower()} {of(f.numerator, f.denominator)}" for f, gr in
+             zip(own, SECTION11_GRADES) if _known(f)]
+    out.append(f"In the {year} round, {number(agencies.value)} {plural(agencies.value, 'agency', 'agencies')} graded "
+               f"{plural(agencies.value, 'itself', 'themselves')} against the Section 11 standards, giving "
+               f"{number(n.value)} grades: " + listing(parts) + ".")
+    standing = [g(f"section11.grade.{slug(gr)}") for gr in SECTION11_GRADES]
+    moderated, lower = g("section11.moderated"), g("section11.moderated_lower")
+    if _known(moderated) and moderated.value:
+        parts = [f"{fmt.pct(f.value)} {gr.lower()}" for f, gr in zip(standing, SECTION11_GRADES) if _known(f)]
+        out.append(f"The partnership checked the evidence for {number(moderated.value)} of the grades. With its "
+                   "grade standing where it gave one, the standards were " + listing(parts) + ".")
+        share = g("section11.moderated_lower_share")
+        lowered = [(f.label.split(": self-grades moderated lower", 1)[0], f.value)
+                   for f in reg.find("section11.agency.", period)
+                   if f.id.endswith(".moderated_lower" + suffix) and f.value]
+        if lower.value:
+            msg = (f"It moderated {number(lower.value)} {plural(lower.value, 'grade', 'grades')} lower than the "
+                   f"agency's own ({fmt.pct(share.value)}; {fmt.count(lower.value)} of "
+                   f"{fmt.count(moderated.value)}): "
+                   + listing([f"{name} ({number(v)})" for name, v in lowered]) + ".")
+        else:
+            msg = "It moderated no grade lower than the agency's own."
+        out.append(msg)
+    else:
+        out.append(f"No grade was moderated by the partnership, so whether agencies graded themselves too "
+                   f"generously is not known {fmt.NOT_AVAILABLE}.")
+    best = SECTION11_GRADES[0]
+    change, cur = g(f"section11.change_pp.{slug(best)}"), standing[0]
+    prev = s11.previous_round(ds.section11, year)
+    if prev is None:
+        out.append("This is the first round recorded, so there is no change since a previous round to report.")
+    elif _known(change) and _known(cur):
+        previous_share = cur.value - change.value / 100
+        msg = (f"Standards {best.lower()} after moderation: {fmt.pct(cur.value)}, "
+               f"{change_in_points(change.value, previous_share)} in the {prev} round")
+        test = g("section11.test.grade_mix")
+        if _known(test):
+            msg += f". The change in the mix of grades is {verdict(test.value, 'Fisher' + chr(39) + 's exact test')}"
+        out.append(msg + ".")
+    return out

@@ -138,3 +138,36 @@ def budget(ds, reg: Register, year: str, quarter: str) -> Section:
                                      "Spending and income to date: profiled budget and actual (£)",
                                      f"Bar chart of budget and actual to {quarter} {year}.")
     return _section(msgs, chart, [table])
+
+
+def actions(ds, reg: Register, year: str, quarter: str) -> Section:
+    """Actions from audits and reviews: the quarter's and the year to date's, overdue at the quarter's end."""
+    from .narrative import actions as messages
+    from .sections import action_tables
+
+    period, as_of = periods.period_label(year, quarter), periods.quarter_dates(year, quarter)[1]
+    rows = [(k, label, kind) for k, label, kind in (
+        ("actions.raised", "Actions raised", "count"), ("actions.completed", "Completed", "count"),
+        ("actions.ongoing", "Ongoing", "count"), ("actions.not_stated", "Status not stated", "count"),
+        ("actions.completed_share", "Completed (share of those with a stated status)", "proportion"),
+        ("actions.with_due_date", "With a due date", "count"),
+        ("actions.overdue", f"Overdue at the end of {quarter}", "count"))]
+    summary = datatables.build(
+        f"Actions from audits and reviews, {quarter} {year} and year to date",
+        [[label, _value(reg, k, period), _value(reg, k + ".ytd", period)] for k, label, _ in rows],
+        ["Measure", quarter, "Year to date"], row_kinds=tuple(kind for _, _, kind in rows),
+        notes=("Actions are counted in the quarter of the audit round that raised them; a review reporting its "
+               "actions only as a whole is counted in the annual report.",))
+    tables = [summary] + action_tables(ds, reg, year, period, as_of, periods.quarters_to(quarter), ".ytd",
+                                       ", year to date", f"{year} to the end of {quarter}")
+    return _section(messages(reg, year, quarter), None, tables)
+
+
+def section11(ds, reg: Register, year: str, quarter: str) -> Section:
+    """The year's Section 11 round as recorded (a round is yearly), attendance up to the quarter's end."""
+    from .narrative import section11 as messages
+    from .sections import section11_tables
+
+    period, as_of = periods.period_label(year, quarter), periods.quarter_dates(year, quarter)[1]
+    return _section(messages(reg, ds, year, quarter), None,
+                    section11_tables(ds, reg, year, period, ".ytd", as_of))

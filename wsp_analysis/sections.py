@@ -213,3 +213,150 @@ def title(ds, year: str, quarter: str | None = None, status: str = "draft", kind
                          f"<p>Data for {blocks.html.escape(periods.describe(year, quarter))}. "
                          f"Statutory partners: {blocks.html.escape(', '.join(p.statutory_partners))}.</p>{notice}",
                          meta)
+
+
+# --- assurance: actions from audits and reviews, and Section 11 self-assessments -----------------
+
+def _date_cell(d):
+    """A date in a table, in words ("9 August 2023"); None (shown [x]) when not known."""
+    from .actions import date_words
+    from .figures import is_missing
+
+    return None if is_missing(d) else date_words(d)
+
+
+def action_tables(ds, reg: Register, year: str, period: str, as_of, quarters=None, suffix: str = "",
+                  when: str = "", title: str | None = None) -> list[DataTable]:
+    """The actions tables: progress by source (with a row for all itemised actions), each action with its
+    status and whether it was overdue at `as_of` in words, and progress by agency responsible. The
+    figures are `period`'s (ids ending `suffix`, labels `when`); `title` names the period in captions."""
+    title = title or period
+    from . import actions as act
+    from .actions import date_words
+
+    at = date_words(as_of)
+    over_col, share_col = f"Overdue at {at}", "Completed (share of those with a stated status)"
+    cols = ["Raised by", "Actions", "Completed", "Ongoing", "Status not stated", share_col, over_col, "Progress"]
+    kinds = {c: "count" for c in cols[1:5]} | {share_col: "proportion", over_col: "count"}
+
+    def progress(prefix: str) -> str:
+        v = {k: _reg_value(reg, f"{prefix}.{k}{suffix}", period) for k in
+             ("raised", "completed", "ongoing", "not_stated", "completed_share")}
+        if v["raised"] is None:
+            return ("All reported completed; number not given" if v["completed_share"] == 1 else
+                    "Reported as a whole; number not given")
+        if not v["raised"]:
+            return "No actions"
+        words = [f"{v[k]} {w}" for k, w in (("completed", "completed"), ("ongoing", "ongoing"),
+                                             ("not_stated", "status not stated")) if v[k]]
+        return "All completed" if v["completed"] == v["raised"] else "; ".join(words)
+
+    def row(prefix: str, name: str) -> list:
+        return [name, *[_reg_value(reg, f"{prefix}.{k}{suffix}", period) for k in
+                        ("raised", "completed", "ongoing", "not_stated", "completed_share", "overdue")],
+                progress(prefix)]
+
+    groups = [(f.id.removesuffix(".raised" + suffix), f.label.removesuffix(when).removeprefix("Actions raised by "))
+              for f in reg.find("actions.by_source.", period)
+              if f.id.endswith(".raised" + suffix) and f.id.count(".") == 3 + bool(suffix)]
+    rows = [row(prefix, name) for prefix, name in groups]
+    total = row("actions", "All itemised actions")
+    total[-1] = progress("actions")
+    rows.append(total)
+    notes = ("Completed share: of the actions whose status is stated.",
+             f"Overdue: due before {at} and not completed by then; [x] where no action has a due date.",
+             "A review that reports its actions only as a whole (their number not given) has [x] for its counts "
+             "and is not in the row for all itemised actions.")
+    by_source = datatables.build(f"Actions from audits and reviews by source, {title} (number)", rows, cols,
+                                 kinds, notes=notes)
+    listing = act.listing(ds.actions, year, as_of, quarters)
+    status_words = {act.OVERDUE: "Overdue", act.NOT_OVERDUE: "Not overdue", act.NO_DUE_DATE: "No due date",
+                    act.NOT_KNOWN: "Not known"}
+    lrows = []
+    for _, r in listing.iterrows():
+        done = (_date_cell(r["date_completed"]) if r["status_at"] == act.COMPLETED else fmt.NOT_APPLICABLE)
+        lrows.append([r["raised_by"], r["action"] if r["level"] == act.ACTION else f"{r['action']} (review level)",
+                      r["agency"] if isinstance(r["agency"], str) else None, _date_cell(r["due_date"]),
+                      act.STATUS_WORDS[r["status_at"]], done,
+                      status_words[r["overdue"]] if isinstance(r["overdue"], str) else fmt.NOT_APPLICABLE])
+    each = datatables.build(f"Each action from audits and reviews, {title}", lrows,
+                            ["Raised by", "Action", "Agency responsible", "Due", f"Status at {at}", "Completed on",
+                             over_col], row_headers=2,
+                            notes=(f"Status at {at}: as recorded, except that an action completed after that date "
+                                   "was still ongoing then. Not known: past its due date with no stated status or "
+                                   "no completion date.",))
+    arows = []
+    for f in reg.find("actions.by_agency.", period):
+        if f.id.endswith(".raised" + suffix) and f.id.count(".") == 3 + bool(suffix):
+            prefix = f.id.removesuffix(".raised" + suffix)
+            name = f.label.removesuffix(when)
+            name = ("Not stated" if prefix.endswith("." + act.NO_AGENCY) else
+                    name.removeprefix("Actions for which ").removesuffix(" is responsible"))
+            arows.append([name, *[_reg_value(reg, f"{prefix}.{k}{suffix}", period) for k in
+                                  ("raised", "completed", "ongoing", "not_stated", "overdue")]])
+    acols = ["Agency responsible", "Actions", "Completed", "Ongoing", "Status not stated", over_col]
+    by_agency = datatables.build(f"Actions from audits and reviews by agency responsible, {title} (number)",
+                                 arows, acols, {c: "count" for c in acols[1:]},
+                                 notes=("Itemised actions only: a review that reports its actions only as a "
+                                        "whole is not counted here.",))
+    return [by_source, each, by_agency] if lrows else []
+
+
+def actions(ds, reg: Register, year: str) -> Section:
+    """Actions arising from the year's audits and reviews: their status in words, and which were overdue
+    at the year's last day."""
+    as_of = periods.year_dates(year)[1]
+    return _section(narrative.actions(reg, year), None, action_tables(ds, reg, year, year, as_of))
+
+
+def section11_tables(ds, reg: Register, year: str, period: str, suffix: str = "", as_of=None) -> list[DataTable]:
+    """The Section 11 tables: grades (own and after moderation, with the previous round and the change),
+    the self-grades moderated lower, each agency's summary, and who attended the assurance event."""
+    from . import section11 as s11
+    from .schemas import SECTION11_GRADES
+
+    out = []
+    if not s11.assessments(ds.section11, year).empty:
+        prev = s11.previous_round(ds.section11, year)
+        before = s11.distribution(s11.assessments(ds.section11, prev)["standing"]) if prev else None
+        cols = ["Grade", "Agency's own (number)", "Agency's own (share)", "After moderation (number)",
+                "After moderation (share)", f"{prev or 'Previous'} round after moderation (share)",
+                "Change (percentage points)"]
+        rows = []
+        for gr in SECTION11_GRADES:
+            own, st = (reg.get(f"section11.{k}.{slug(gr)}{suffix}", period) for k in ("self", "grade"))
+            rows.append([gr, own.numerator, own.value, st.numerator, st.value,
+                         before[gr] / sum(before.values()) if before and sum(before.values()) else None,
+                         _reg_value(reg, f"section11.change_pp.{slug(gr)}{suffix}", period)])
+        k = {cols[1]: "count", cols[2]: "proportion", cols[3]: "count", cols[4]: "proportion", cols[5]: "proportion",
+             cols[6]: "decimal"}
+        out.append(datatables.build(f"Section 11 grades, {year} round: agencies' own and after moderation", rows,
+                                    cols, k, notes=("After moderation: the partnership's grade where it checked the "
+                                                    "evidence, else the agency's own.",)))
+        low = s11.lowered(ds.section11, year)
+        if len(low):
+            out.append(datatables.build(
+                f"Self-grades the partnership moderated lower, {year} round",
+                [[r["agency"], r["standard"], r["self_grade"], r["moderated_grade"]] for _, r in low.iterrows()],
+                ["Agency", "Standard", "Agency's own grade", "Moderated grade"], row_headers=2))
+        agencies = s11.agency_table(ds.section11, year)
+        acols = ["Agency", "Standards", "Self-graded", "Moderated", "Moderated lower",
+                 *[f"{gr} after moderation" for gr in SECTION11_GRADES]]
+        out.append(datatables.build(
+            f"Section 11 self-assessment by agency, {year} round (number of standards)",
+            [[r["agency"], r["standards"], r["self_graded"], r["moderated"], r["moderated_lower"],
+              *[r[gr] for gr in SECTION11_GRADES]] for _, r in agencies.iterrows()],
+            acols, {c: "count" for c in acols[1:]}))
+    att = s11.attendance(ds, year, as_of)
+    if len(att):
+        out.append(datatables.build(
+            f"Organisations that attended the Section 11 assurance event, {year}",
+            [[r["organisation"], _date_cell(r["event_date"])] for _, r in att.iterrows()],
+            ["Organisation", "Event date"]))
+    return out
+
+
+def section11(ds, reg: Register, year: str) -> Section:
+    """Agencies' Section 11 self-assessments: grades, moderation, change since the previous round; or,
+    where grades are not published, who attended the assurance event."""
+    return _section(narrative.section11(reg, ds, year), None, section11_tables(ds, reg, year, year))
