@@ -544,3 +544,19 @@ def test_values_under_a_column_without_a_name_and_a_misspelt_column(blank, tmp_p
            "theme, grade, count, source)" in lines
     assert f"{path}, Audits!A1:F1, column count: required column is missing from the header" in lines
     assert snapshot(triton_copy) == before
+
+
+def test_replace_brings_back_a_workbook_imported_before_once_its_data_was_replaced(blank, tmp_path, triton_copy,
+                                                                                   capsys):
+    first = returns(blank, tmp_path, "first.xlsx", Audits=AUDIT_Q1)
+    corrected = returns(blank, tmp_path, "corrected.xlsx", Audits=[dict(r, count=2) for r in AUDIT_Q1])
+    where = ["--partnership", "triton", "--data-dir", str(triton_copy.parent)]
+    assert wsp(capsys, "import", str(first), *where)[0] == 0
+    assert wsp(capsys, "import", str(corrected), *where, "--replace")[0] == 0
+    code, _, err = wsp(capsys, "import", str(first), *where)
+    assert code == 2 and "already imported" in err  # without --replace: the log says it came in before
+    code, out, err = wsp(capsys, "import", str(first), *where, "--replace")  # the first was right after all
+    assert code == 0, err
+    ds = dataset.load(triton_copy)
+    assert list(ds.audits[ds.audits["year"] == NEW]["count"]) == [2, 3, 1]
+    assert len(list((triton_copy / ".history").glob("2*/audits.csv"))) == 2

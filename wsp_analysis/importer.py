@@ -112,13 +112,8 @@ def cell_text(cell, k: str) -> tuple[str, str | None]:
         return "", f"is a formula ({text}); type the value itself: formulas are not imported"
     if isinstance(v, bool):
         return ("TRUE" if v else "FALSE"), None
-    if isinstance(v, datetime) or isinstance(v, date):
-        d = v.date() if isinstance(v, datetime) else v
-        if k == "date":
-            if isinstance(v, datetime) and v.time() != time(0):
-                return d.isoformat(), None  # a date with a time of day: the session's date is what counts
-            return d.isoformat(), None
-        return d.isoformat(), None  # not a date column: the column's rule says what is wrong with it
+    if isinstance(v, date):  # datetime too: a time of day is dropped, the date is what a row records
+        return (v.date() if isinstance(v, datetime) else v).isoformat(), None  # elsewhere the rule objects
     if isinstance(v, time):
         return v.isoformat(), None
     if isinstance(v, (int, float)):
@@ -637,8 +632,8 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
         if stale:
             raise ImportRefused([CellProblem(book, f"{ds.label}/{c.csv.path.name} changed while the import was being "
                                                    "checked; run the import again") for c in stale], book)
-        if any(r.get("fingerprint") == fp for r in _read_log(folder)):
-            raise ImportRefused([_duplicate(book, ds, fp)], book)
+        if not replace and any(r.get("fingerprint") == fp for r in _read_log(folder)):
+            raise ImportRefused([_duplicate(book, ds, fp)], book)  # imported meanwhile by another run
         root_existed = history_root.exists()
         log_path = history_root / LOG_FILE
         log_before = log_path.read_bytes() if log_path.is_file() else None
@@ -688,16 +683,15 @@ def _duplicate(book: str, ds: dataset.Dataset, fp: str) -> CellProblem:
 
 def _same_as_existing(ds: dataset.Dataset, changes: list[Change]) -> bool:
     """Whether every imported row is already in the data for the same period (values equal, source aside):
-    the data was imported before, even if the import log no longer says so."""
+    importing would change nothing, or it was imported before even if the import log no longer says so."""
     for c in changes:
         spec = c.sheet.spec
-        have = ds.tables[c.table]
         cols = [x for x in spec.column_names if x != "source"]
-        for r, texts in c.sheet.texts.items():
-            period = period_of(spec, c.sheet.frame[c.sheet.frame["row"] == r].iloc[0])
-            rows = have[[period_of(spec, rec) == period for _, rec in have.iterrows()]]
-            mine = tuple(texts.get(x, "") for x in cols)
-            if not any(tuple(_canonical(rec[x]) if x in rec else "" for x in cols) == mine for _, rec in rows.iterrows()):
+        have = {(period_of(spec, rec), tuple(_canonical(rec[x]) for x in cols))
+                for _, rec in ds.tables[c.table].iterrows()}
+        for _, rec in c.sheet.frame.iterrows():
+            mine = tuple(c.sheet.texts[int(rec["row"])].get(x, "") for x in cols)
+            if (period_of(spec, rec), mine) not in have:
                 return False
     return True
 
@@ -719,9 +713,11 @@ def import_workbook(path: str | Path, partnership: str, data_dir: str | Path | N
     if problems:
         raise ImportRefused(problems, book)
     fp = fingerprint(sheets)
-    if any(r.get("fingerprint") == fp for r in _read_log(ds.folder)):
-        raise ImportRefused([_duplicate(book, ds, fp)], book)
     changes, problems = plan(ds, sheets, book, replace)
+    # Imported before: refused, unless --replace would bring it back over data replaced since.
+    if any(r.get("fingerprint") == fp for r in _read_log(ds.folder)) and (not replace or
+                                                                        _same_as_existing(ds, changes)):
+        raise ImportRefused([_duplicate(book, ds, fp)], book)
     if problems:
         if _same_as_existing(ds, changes):
             problems = [CellProblem(book, f"every row of this workbook is already in {ds.label} for the same "
