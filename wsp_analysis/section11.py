@@ -108,9 +108,9 @@ def _round_figures(r: pd.DataFrame, period: str, suffix: str, when: str, src: st
     moderated = sum(x is not None for x in r["lower"])
     lower = sum(x is True for x in r["lower"])
     figs = [
-        Figure(f"section11.agencies{suffix}", f"Agencies with a Section 11 self-assessment in {label_round}{when}",
+        Figure(f"section11.agencies{suffix}", f"Agencies with a Section 11 self-assessment {label_round}{when}",
                period, value(r["agency"].nunique()), "count", source=src),
-        Figure(f"section11.assessments{suffix}", f"Standards self-graded by agencies in {label_round}{when}",
+        Figure(f"section11.assessments{suffix}", f"Standards self-graded by agencies {label_round}{when}",
                period, value(n_self), "count", source=src),
     ]
     for g in GRADES:
@@ -146,7 +146,7 @@ def period_figures(ds, year: str, period: str, suffix: str = "", when: str = "",
     s11 = ds.section11
     att = attendance(ds, year, as_of)
     r = assessments(s11, year)
-    label_round = f"the {year} round"
+    label_round = f"in the {year} round"
     figs = [Figure(f"section11.attended{suffix}", f"Organisations that attended the Section 11 assurance event, "
                                                   f"{year}{when}", period, len(att) if len(att) else None, "count",
                    source=src_att)]
@@ -185,7 +185,7 @@ def period_figures(ds, year: str, period: str, suffix: str = "", when: str = "",
                        f"the {prev or 'previous'} round (p-value{'' if prev else '; no previous round'}){when}",
                        period, pvalue, "p_value", source=src))
     if earlier and prev:
-        figs += _round_figures(assessments(s11, prev), prev, "", "", src, f"the {prev} round")
+        figs += _round_figures(assessments(s11, prev), prev, "", "", src, f"in the {prev} round")
     return figs
 
 
