@@ -12,9 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import REPO, TRITON, run_cli
+from conftest import REPO, run_cli
 
-from wsp_analysis import cli, dataset, importer, schemas, workbook
+from wsp_analysis import cli, dataset, importer, schemas, synthetic, workbook
 from wsp_analysis.errors import DataValidationError
 
 GRADES = ("Effective", "Partly Effective", "Not Effective")
@@ -89,7 +89,7 @@ def test_template_has_a_sheet_per_table_notes_and_dropdowns(blank):
     lists = {ws_col[0].value: [c.value for c in ws_col[1:] if c.value is not None] for ws_col in wb["Lists"].columns}
     assert lists["Grades (best first)"] == list(GRADES)
     assert lists["Quarters"] == ["Q1", "Q2", "Q3", "Q4"]
-    assert lists["Audit themes"][:6] == list(__import__("wsp_analysis.synthetic").synthetic.TRITON_THEMES)
+    assert lists["Audit themes"][:6] == list(synthetic.TRITON_THEMES)
     assert lists["Financial years"][0] == "2020-21" and NEW in lists["Financial years"]
     dv = {str(v.sqref): v for v in wb["Audits"].data_validations.dataValidation}
     assert dv["D2:D5001"].type == "list" and dv["D2:D5001"].formula1 == "Lists!$A$2:$A$4"  # grade

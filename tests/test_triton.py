@@ -8,7 +8,7 @@ import re
 from html import unescape
 
 import pytest
-from conftest import REPO, TRITON, YEAR
+from conftest import TRITON, YEAR
 
 from wsp_analysis import annual, dataset, narrative, synthetic
 from wsp_analysis.errors import DataValidationError

@@ -28,14 +28,14 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -107,15 +107,15 @@ def cell_text(cell, k: str) -> tuple[str, str | None]:
     v = cell.value
     if v is None:
         return "", None
-    if cell.data_type == "f" or not isinstance(v, (str, int, float, bool, date, datetime, time)):
-        text = v if isinstance(v, str) else getattr(v, "text", None) or "a formula"
+    if cell.data_type == "f" or isinstance(v, (ArrayFormula, DataTableFormula)):
+        text = v if isinstance(v, str) else getattr(v, "text", None) or "a table formula"
         return "", f"is a formula ({text}); type the value itself: formulas are not imported"
     if isinstance(v, bool):
         return ("TRUE" if v else "FALSE"), None
     if isinstance(v, date):  # datetime too: a time of day is dropped, the date is what a row records
         return (v.date() if isinstance(v, datetime) else v).isoformat(), None  # elsewhere the rule objects
-    if isinstance(v, time):
-        return v.isoformat(), None
+    if isinstance(v, (time, timedelta)):
+        return str(v), None  # a time or duration: the column's rule says it is not what the column holds
     if isinstance(v, (int, float)):
         if k == "date":
             return "", f'{_number_text(v)} is a number, not a date; type the date (it shows like 2023-04-30)'
