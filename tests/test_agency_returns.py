@@ -560,3 +560,17 @@ def test_replace_brings_back_a_workbook_imported_before_once_its_data_was_replac
     ds = dataset.load(triton_copy)
     assert list(ds.audits[ds.audits["year"] == NEW]["count"]) == [2, 3, 1]
     assert len(list((triton_copy / ".history").glob("2*/audits.csv"))) == 2
+
+
+def test_blank_rows_between_records_keep_every_cell_reference_right(blank, tmp_path, triton_copy, capsys):
+    path = returns(blank, tmp_path, Audits=AUDIT_Q1)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Audits"]
+    ws.insert_rows(3, amount=2)  # records now in rows 2, 5 and 6
+    ws["D6"] = "Excellent"
+    ws["C5"] = "Online harm\nand gaming"  # a line break inside a cell (Alt+Enter)
+    wb.save(path)
+    code, _, err = wsp(capsys, "import", str(path), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    assert code == 2
+    assert err.splitlines()[0] == (f'{path}, Audits!D6, column grade: "Excellent" is not a grade on this '
+                                   "partnership's scale (Effective, Partly Effective, Not Effective)")
