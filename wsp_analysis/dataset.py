@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings as warnings_module
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import rules
 from .errors import DataValidationError, Problem
 from .partnership import CONFIG_FILE, Partnership, _label, read_partnership, read_thresholds  # noqa: F401
-from .schemas import REFUSE, Table, tables
+from .schemas import REFUSE, Column, Table, tables
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -55,8 +58,8 @@ def looks_personal(column: str) -> str | None:
     return PERSONAL.get("".join(ch for ch in column.casefold() if ch.isalnum()))
 
 
-def read_rows(path: Path, where: str, warnings: list[Problem]) -> list[list[str]]:
-    """The file's rows as text: UTF-8 (a byte-order mark is fine), else Windows-1252; comma-separated,
+def _decode(path: Path, where: str, warnings: list[Problem]) -> tuple[str, str]:
+    """The file's text and delimiter: UTF-8 (a byte-order mark is fine), else Windows-1252; comma-separated,
     or semicolon-separated when the header has semicolons and no commas. Either fallback is a warning."""
     data = path.read_bytes()
     try:
@@ -65,27 +68,275 @@ def read_rows(path: Path, where: str, warnings: list[Problem]) -> list[list[str]
         text = data.decode("cp1252", errors="replace")
         warnings.append(Problem(where, "is not UTF-8; read as Windows-1252 (Excel's \"CSV\" encoding), so £ and "
                                        "accented letters are kept; save as \"CSV UTF-8\" to silence this"))
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     delimiter = ";" if ";" in first and "," not in first else ","
     if delimiter == ";":
         warnings.append(Problem(where, "is semicolon-separated; read with ; as the delimiter"))
+    return text, delimiter
+
+
+def read_rows(path: Path, where: str, warnings: list[Problem]) -> list[list[str]]:
+    """The file's rows as text: UTF-8 (a byte-order mark is fine), else Windows-1252; comma-separated,
+    or semicolon-separated when the header has semicolons and no commas. Either fallback is a warning."""
+    text, delimiter = _decode(path, where, warnings)
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _first_record(text: str, delimiter: str) -> list[str] | None:
+    """The file's first record (the header) as the csv module reads it, without reading the rest."""
+    size = 1 << 16
+    while True:
+        reader = csv.reader(io.StringIO(text[:size], newline=""), delimiter=delimiter)
+        first = next(reader, None)
+        if size >= len(text) or next(reader, None) is not None:  # a second record began: the first is whole
+            return first
+        size *= 4
+
+
+_MARK = "\x01"  # ends every line for the fast reader, so that a row with too few cells shows
+
+
+def _fast_records(text: str, delimiter: str, header: list[str]) -> tuple[list[np.ndarray], np.ndarray] | None:
+    """The records after the header as one array of cell text per column, and their spreadsheet row numbers,
+    parsed by pandas' C reader; wholly blank rows are left out, as the csv module's reading leaves them.
+
+    None whenever the csv module might read the file otherwise, so that the caller reads it row by row:
+    a row with more or fewer cells than the header, a quoted cell spanning lines, a lone carriage
+    return, or anything pandas warns about. Each line gets a marker cell at its end; a row whose last
+    cell is not the marker had fewer cells than the header (or was blank)."""
+    width = len(header)
+    if _MARK in text:
+        return None
+    body = text
+    if "\r" in body:
+        body = body.replace("\r\n", "\n")
+        if "\r" in body:
+            return None
+    if not body.endswith("\n"):
+        body += "\n"
+    lines = body.count("\n")
+    if lines == 1:
+        return [np.empty(0, dtype=object) for _ in header], np.empty(0, dtype=np.int64)
+    marked = body.replace("\n", f"{delimiter}{_MARK}\n").encode("utf-8")
+    try:
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("error")
+            frame = pd.read_csv(io.BytesIO(marked), sep=delimiter, header=None, dtype=object, na_filter=False,
+                                skip_blank_lines=False, index_col=False, quotechar='"', doublequote=True,
+                                engine="c", encoding="utf-8")
+    except Exception:  # noqa: BLE001 - any doubt: the caller reads the file row by row
+        return None
+    if frame.shape != (lines, width + 1):
+        return None  # a quoted cell spans lines, or a row has more cells than the header
+    columns = [frame[j].to_numpy(dtype=object) for j in range(width + 1)]
+    if [c[0] for c in columns] != [*header, _MARK]:
+        return None
+    columns = [c[1:] for c in columns]
+    rows = np.arange(2, lines + 1, dtype=np.int64)
+    short = np.flatnonzero(columns[width] != _MARK)
+    first = columns[0]
+    maybe_blank = [i for i, cell in enumerate(first) if not cell or cell.isspace()]
+    drop = []
+    for i in sorted(set(maybe_blank) | set(short.tolist())):
+        cells = [c[i] for c in columns]
+        cells = cells[: cells.index(_MARK)]
+        if any(cell.strip() for cell in cells):
+            if len(cells) != width:
+                return None  # too few cells: the row-by-row reading reports it
+            continue
+        drop.append(i)  # a wholly blank line is not a record
+    columns = columns[:width]
+    if drop:
+        keep = np.ones(len(rows), dtype=bool)
+        keep[drop] = False
+        columns, rows = [c[keep] for c in columns], rows[keep]
+    return columns, rows
+
+
+@dataclass
+class _Cells:
+    """One column's reading: its values (typed for the frame, and as plain Python objects for the row and
+    table checks), which cells were refused, and the problems and warnings with their record index."""
+
+    values: object  # numpy object array or pandas extension array, one value per record
+    objects: np.ndarray  # the same values as Python objects: None for a blank cell, NaN for a broken one
+    bad: np.ndarray  # bool per record: blank where the column refuses blanks, or breaking the rule
+    broken: np.ndarray  # bool per record: breaking the rule (the value is left out of the record)
+    problems: list[tuple[int, Problem]]
+    warnings: list[tuple[int, Problem]]
+
+
+_OK, _BLANK_REFUSED, _BROKEN, _CHANGED = 0, 1, 2, 3
+
+
+def _read_column(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -> _Cells:
+    """Apply the column's rule to every cell: once per distinct cell text, so that each message comes from
+    the same rule function as when reading row by row, and the outcome is spread back to every record."""
+    name, n = col.name, len(cells)
+    problems: list[tuple[int, Problem]] = []
+    warnings: list[tuple[int, Problem]] = []
+    blank = Problem(where, "is blank; this column must be filled in")
+    if col.rule is rules.text and col.dtype == "object":
+        # Text is kept as written: only blank cells and cells with spaces around them need a look.
+        odd = [i for i, cell in enumerate(cells) if not cell or cell.strip() != cell]
+        values = cells.copy() if odd else cells
+        bad = np.zeros(n, dtype=bool)
+        for i in odd:
+            cell, row = cells[i], int(rows[i])
+            raw = cell.strip()
+            if raw == "":
+                values[i] = None
+                if col.blank == REFUSE:
+                    problems.append((i, Problem(where, blank.message, row=row, column=name)))
+                    bad[i] = True
+                continue
+            values[i] = raw
+            if name != "source":
+                warnings.append((i, Problem(where, f'"{cell}" read as "{raw}": spaces around a value are removed',
+                                            row=row, column=name)))
+        return _Cells(values, values, bad, np.zeros(n, dtype=bool), problems, warnings)
+
+    codes, uniques = pd.factorize(cells)
+    kinds = np.zeros(len(uniques), dtype=np.int8)
+    messages: list[str] = [""] * len(uniques)
+    distinct = np.empty(len(uniques), dtype=object)
+    for k, cell in enumerate(uniques):
+        raw = cell.strip()
+        if raw == "":
+            distinct[k] = None
+            if col.blank == REFUSE:
+                kinds[k], messages[k] = _BLANK_REFUSED, blank.message
+            continue
+        try:
+            value = col.rule(raw)
+        except rules.RuleBroken as e:
+            distinct[k] = np.nan
+            kinds[k], messages[k] = _BROKEN, str(e)
+            continue
+        if isinstance(value, rules.Normalised):
+            kinds[k], messages[k] = _CHANGED, f'"{cell}" read as "{value.value}": {value.note}'
+            value = value.value
+        elif raw != cell and name != "source":
+            kinds[k], messages[k] = _CHANGED, f'"{cell}" read as "{raw}": spaces around a value are removed'
+        distinct[k] = value
+    per_record = kinds[codes]
+    for i in np.flatnonzero(per_record):
+        p = Problem(where, messages[codes[i]], row=int(rows[i]), column=name)
+        (warnings if per_record[i] == _CHANGED else problems).append((int(i), p))
+    objects = distinct[codes]
+    if col.dtype == "object":
+        values = objects
+    else:
+        typed = pd.array([None if kind == _BROKEN else v for kind, v in zip(kinds, distinct)], dtype=col.dtype)
+        values = typed.take(codes)
+    broken = per_record == _BROKEN
+    return _Cells(values, objects, broken | (per_record == _BLANK_REFUSED), broken, problems, warnings)
+
+
+def _plain(v):
+    return None if v is None or (isinstance(v, float) and v != v) else v
+
+
+def _check_columns(columns: list[np.ndarray], rows: np.ndarray, header: list[str], spec: Table, where: str,
+                   problems: list[Problem], warnings: list[Problem]) -> pd.DataFrame:
+    """read_table's checks, a column at a time (the records of the fast reader)."""
+    known = {c.name: c for c in spec.columns}
+    n = len(rows)
+    found: list[tuple[int, int, Problem]] = []  # (record, order within the record, problem)
+    noted: list[tuple[int, int, Problem]] = []
+    read: dict[str, _Cells] = {}
+    for position, (name, cells) in enumerate(zip(header, columns)):
+        out = _read_column(known[name], cells, rows, where)
+        read[name] = out
+        found += [(i, position, p) for i, p in out.problems]
+        noted += [(i, position, p) for i, p in out.warnings]
+    bad = np.zeros(n, dtype=bool)
+    for c in read.values():
+        bad |= c.bad
+
+    def record(i: int) -> dict:  # as the row-by-row reading builds it: a broken cell is left out
+        rec: dict = {"_row": int(rows[i])}
+        for name in header:
+            c = read[name]
+            if not c.broken[i]:
+                rec[name] = _plain(c.objects[i])
+        return rec
+
+    if spec.row_checks:
+        for i in np.flatnonzero(~bad):
+            rec, order = record(int(i)), len(header)
+            for check in spec.row_checks:
+                for column, message in check(rec):
+                    found.append((int(i), order, Problem(where, message, row=int(rows[i]), column=column)))
+                    order += 1
+    found.sort(key=lambda t: (t[0], t[1]))
+    noted.sort(key=lambda t: (t[0], t[1]))
+    problems.extend(p for _, _, p in found)
+    warnings.extend(p for _, _, p in noted)
+
+    if n:
+        keys = {}
+        for c in spec.key:
+            if c in read:
+                k = read[c].objects.copy()
+                k[pd.isna(k)] = None  # a blank or broken cell is None in the key, as in a record
+                keys[c] = k
+            else:
+                keys[c] = np.full(n, None, dtype=object)
+        key_frame = pd.DataFrame(keys, dtype=object)
+        dup = key_frame.duplicated(keep="first").to_numpy()
+        if dup.any():
+            group = key_frame.groupby(list(spec.key), dropna=False, sort=False).ngroup().to_numpy()
+            first_row = pd.Series(rows).groupby(group).transform("first").to_numpy()
+            for i in np.flatnonzero(dup):
+                shown = ", ".join(f"{c} {v if v is not None else '(blank)'}" for c, v in
+                                  ((c, keys[c][i]) for c in spec.key))
+                problems.append(Problem(where, f"repeats row {first_row[i]} ({shown}); each row must be unique on "
+                                               f"{', '.join(spec.key)}", row=int(rows[i])))
+    if spec.table_checks:
+        records = [record(i) for i in range(n)]
+        for check in spec.table_checks:
+            for row, column, message in check(records):
+                problems.append(Problem(where, message, row=row, column=column))
+
+    if not n:  # as pandas builds a frame from no records: every column object, then typed
+        frame = pd.DataFrame([], columns=["row", *spec.column_names])
+    else:
+        data: dict[str, object] = {"row": rows}
+        for col in spec.columns:
+            c = read.get(col.name)
+            if c is None:
+                data[col.name] = np.full(n, np.nan, dtype=object)
+            elif col.dtype == "object" and c.broken.any():
+                data[col.name] = c.values.tolist()  # a list, so that pandas reads the missing values as for records
+            else:
+                data[col.name] = c.values
+        frame = pd.DataFrame(data)
+    for col in spec.columns:
+        frame[col.name] = frame[col.name].astype(col.dtype) if col.dtype != "object" else frame[col.name].astype(object)
+    return frame
 
 
 def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
                warnings: list[Problem] | None = None) -> pd.DataFrame | None:
     """Read and check one CSV; append problems (and warnings for what was accepted but changed);
-    return the typed frame (None if unreadable)."""
+    return the typed frame (None if unreadable).
+
+    A regular file (every row as wide as the header, no cell spanning lines) is read by pandas and
+    checked a column at a time, each rule applied once per distinct cell; anything else is read and
+    checked row by row. Both give the same frame, problems and warnings, in the same order."""
     warnings = [] if warnings is None else warnings
     if not path.is_file():
         problems.append(Problem(where, f"file is missing; every table is required (keep the header row if there are no "
                                        f"records): {', '.join(spec.required_columns)}"))
         return None
-    rows = read_rows(path, where, warnings)
-    if not rows:
+    text, delimiter = _decode(path, where, warnings)
+    first = _first_record(text, delimiter)
+    if first is None:
         problems.append(Problem(where, f"file is empty; it needs at least the header row: {', '.join(spec.required_columns)}"))
         return None
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in first]
     known = {c.name: c for c in spec.columns}
     ok = True
     for name in header:
@@ -107,7 +358,17 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
             ok = False
     if not ok:
         return None
+    fast = _fast_records(text, delimiter, first)
+    if fast is not None:
+        return _check_columns(*fast, header, spec, where, problems, warnings)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return _check_rows(rows, header, spec, where, problems, warnings)
 
+
+def _check_rows(rows: list[list[str]], header: list[str], spec: Table, where: str, problems: list[Problem],
+                warnings: list[Problem]) -> pd.DataFrame:
+    """read_table's checks, a row at a time (any file the fast reader leaves to the csv module)."""
+    known = {c.name: c for c in spec.columns}
     records: list[dict] = []
     for i, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -165,6 +426,9 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
     return frame
 
 
+CROSS_CHECKED = ("bookings", "cancellations", "attended", "no_shows", "occurrences")
+
+
 def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> list[Problem]:
     """Where row-level bookings exist for a period, training.csv's counts for it must equal their sums."""
     from .training import bookings_summary  # here, not at the top: training imports nothing from dataset
@@ -172,19 +436,21 @@ def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> li
     summary = bookings_summary(loaded["bookings"])
     if summary.empty:
         return []
-    out = []
     training = loaded["training"]
-    for _, s in summary.iterrows():
-        rows = training[(training["year"] == s["year"]) & (training["quarter"] == s["quarter"])]
-        if rows.empty:
-            continue  # training.csv may give the whole year instead; quarters are then not comparable
-        t = rows.iloc[0]
-        for col in ("bookings", "cancellations", "attended", "no_shows", "occurrences"):
-            if not pd.isna(t[col]) and int(t[col]) != int(s[col]):
-                out.append(Problem(f"{label}/training.csv", f"{int(t[col]):,} {col.replace('_', '-')} in "
-                                   f"{s['year']} {s['quarter']} but bookings.csv has {int(s[col]):,}",
-                                   row=int(t["row"]), column=col))
-    return out
+    # training.csv may give the whole year instead: its quarters are then not comparable (no row matches)
+    t = training.drop_duplicates(["year", "quarter"])[["year", "quarter", "row", *CROSS_CHECKED]]
+    both = summary.reset_index(drop=True).merge(t, on=["year", "quarter"], how="inner", suffixes=("", "_t"),
+                                                sort=False)
+    out = []
+    for col in CROSS_CHECKED:
+        stated = both[f"{col}_t"]
+        differs = stated.notna() & (stated.astype("Float64") != both[col].astype("Float64"))
+        for i in np.flatnonzero(differs.fillna(False).to_numpy(dtype=bool)):
+            r = both.iloc[i]
+            out.append((i, CROSS_CHECKED.index(col), Problem(
+                f"{label}/training.csv", f"{int(stated.iloc[i]):,} {col.replace('_', '-')} in {r['year']} "
+                f"{r['quarter']} but bookings.csv has {int(r[col]):,}", row=int(r["row"]), column=col)))
+    return [p for _, _, p in sorted(out, key=lambda t: (t[0], t[1]))]
 
 
 def validate(folder: str | Path) -> list[Problem]:

@@ -7,6 +7,7 @@ utilisation = attended / places offered.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import periods, stats
@@ -67,6 +68,15 @@ def rates(totals: pd.Series) -> dict[str, float | None]:
     return out
 
 
+def periods_of_dates(dates) -> tuple[np.ndarray, np.ndarray]:
+    """The financial year and quarter of each date (periods.of_date), worked out once per distinct date."""
+    codes, distinct = pd.factorize(pd.Series(dates, dtype=object))
+    years, quarters = np.empty(len(distinct), dtype=object), np.empty(len(distinct), dtype=object)
+    for i, d in enumerate(distinct):
+        years[i], quarters[i] = periods.of_date(d)
+    return years[codes], quarters[codes]
+
+
 def bookings_summary(bookings: pd.DataFrame) -> pd.DataFrame:
     """Counts per year and quarter from row-level bookings (one row per booking request).
 
@@ -76,7 +86,7 @@ def bookings_summary(bookings: pd.DataFrame) -> pd.DataFrame:
     cols = ["year", "quarter", "events", "occurrences", "bookings", "cancellations", "attended", "no_shows"]
     if bookings.empty:
         return pd.DataFrame(columns=cols)
-    b = bookings.assign(**dict(zip(("year", "quarter"), zip(*[periods.of_date(d) for d in bookings["date"]]))))
+    b = bookings.assign(**dict(zip(("year", "quarter"), periods_of_dates(bookings["date"]))))
     status = b["status"]
     b = b.assign(attended=status.eq("attended"), no_shows=status.eq("no_show"), cancellations=status.eq("cancelled"))
     g = b.groupby(["year", "quarter"])
