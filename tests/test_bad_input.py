@@ -155,6 +155,10 @@ ACCEPTED = [
     Accepted("header only: no records", write("elearning_courses.csv",
                                               "year,course,signed_up,completed,in_progress,source\n"),
              lambda ds: len(ds.elearning_courses) == 0, None),
+    Accepted("header only: no budget, contributions or reserves for the year",
+             lambda f: [write(n, (WALSALL / n).read_text().splitlines()[0] + "\n")(f)
+                        for n in ("budget.csv", "contributions.csv", "reserves.csv")],
+             lambda ds: ds.budget.empty and ds.contributions.empty and ds.reserves.empty, None),
     Accepted("grade with other capitals and outer spaces",
              replace("audits.csv", "Q2,Transitions,Requires Improvement,", 'Q2,Transitions,"requires improvement ",'),
              lambda ds: ds.audits.loc[ds.audits["row"] == 8, "grade"].item() == "Requires Improvement",

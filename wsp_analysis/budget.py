@@ -248,10 +248,13 @@ def figures(ds, year: str) -> list[Figure]:
         figs.append(Figure(f"{base}.variance", f"{name}: variance (actual - budget)", year, row["variance"], "gbp",
                            row["actual"], row["budget"], src))
 
-    for _, r in totals(ds.budget, year, thresholds=th).iterrows():
-        name = "Spending" if r["section"] == EXPENDITURE else "Income"
-        trio(f"budget.{r['section']}", name, r)
-        figs.append(Figure(f"budget.{r['section']}.variance_pct", f"{name}: variance as a percent of budget", year,
+    by_section = totals(ds.budget, year, thresholds=th).set_index("section")
+    for section, name in ((EXPENDITURE, "Spending"), (INCOME, "Income")):
+        # both sections always have figures: with no budget rows for the year they are missing ([x]), not absent
+        r = by_section.loc[section] if section in by_section.index else pd.Series(
+            {"budget": None, "actual": None, "variance": None, "variance_pct": None})
+        trio(f"budget.{section}", name, r)
+        figs.append(Figure(f"budget.{section}.variance_pct", f"{name}: variance as a percent of budget", year,
                            r["variance_pct"], "percent", r["variance"], r["budget"], src))
     for _, r in totals(ds.budget, year, by="category").iterrows():
         if r["category"] in (EXPENDITURE, INCOME):

@@ -161,7 +161,8 @@ def budget(ds, reg: Register, year: str) -> Section:
              else f"Spending against budget in {year}")
     chart = charts.table_paired_bars(table, list(spend["line"]), ["Budget", "Actual"], title,
                                      "Spending by budget line: budget and actual (£)",
-                                     f"Bar chart of spending by budget line in {year}, budget against actual.")
+                                     f"Bar chart of spending by budget line in {year}, budget against actual.") \
+        if len(spend) else None  # no budget lines for the year: the messages say so; nothing to draw
     contrib = budget_calc.contributions(ds.contributions, year)
     crows = [[r["organisation"], r["amount"], r["share"]] for _, r in contrib.iterrows()]
     crows.append(["Total", _reg_value(reg, "budget.contributions.total", year), 1.0 if len(contrib) else None])
