@@ -133,3 +133,13 @@ def test_report_figures_are_the_three_grades(triton_rendered, triton):
     text = _text(triton_rendered / "report.html")
     # the year published only as percentages: the smallest counts that fit, on three grades
     assert "2/3/1 of 6 in 2020-21 (effective/partly effective/not effective" in text
+
+
+def test_triton_quarterly_report_renders_with_no_assurance_event(tmp_path):
+    """Triton has no Section 11 attendance rows: the quarterly report says so instead of failing."""
+    from conftest import run_cli
+
+    result = run_cli("report", "--partnership", "triton", "--year", "2023-24", "--quarter", "Q2", "--output-dir",
+                     str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "triton" / "2023-24-Q2" / "report.html").is_file()

@@ -92,7 +92,8 @@ def attendance(ds, year: str, as_of: date | None = None) -> pd.DataFrame:
     a = ds.section11_attendance
     a = a[a["year"] == year]
     if as_of is not None:
-        a = a[[is_missing(d) or d <= as_of for d in a["event_date"]]]
+        # a boolean Series, not a list: an empty list would select no columns instead of no rows
+        a = a[pd.Series([is_missing(d) or d <= as_of for d in a["event_date"]], index=a.index, dtype=bool)]
     return a.reset_index(drop=True)
 
 
