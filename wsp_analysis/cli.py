@@ -59,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--data-dir", help="look for the inputs in DATA_DIR/<partnership>/ instead of where the manifest "
                                       "recorded them")
 
+    n = sub.add_parser("figures", help="every annual figure of every partnership, as one CSV on standard output",
+                       description="Load and validate every partnership folder in the data folder (or one) and write "
+                                   "every annual figure of every partnership and year as one CSV (a partnership "
+                                   "column, then the figures.csv columns) to standard output. Exit 0, or 2 for "
+                                   "invalid data or arguments (every problem on standard error).")
+    which = n.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every partnership folder in the data folder")
+    which.add_argument("--partnership", help="one partnership: a folder name under the data folder")
+    n.add_argument("--data-dir", help="data folder (default: the repository's data/)")
+
     k = sub.add_parser("reconcile", help="compare the figures a published report prints with the data's",
                        description="Compare each figure in data/<partnership>/published_figures.csv with the figure "
                                    "computed from the data: match, differs, percent_for_points or not_derivable. "
@@ -189,6 +199,14 @@ def _verify(args) -> int:
     return EXIT_OK if result.ok else EXIT_NOTEBOOK
 
 
+def _figures(args) -> int:
+    from . import national
+
+    nation = national.load(args.data_dir, None if args.all else [args.partnership])
+    national.write_csv(national.figures(nation), sys.stdout)
+    return EXIT_OK
+
+
 def _reconcile(args) -> int:
     from . import annual, periods
 
@@ -211,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
-                "reconcile": _reconcile, "template": _template, "import": _import,
+                "reconcile": _reconcile, "figures": _figures, "template": _template, "import": _import,
                 "new-partnership": _new_partnership}[args.command](args)
     except DataValidationError as e:
         print(e.report(), file=sys.stderr)
