@@ -204,6 +204,12 @@ def test_a_large_bookings_file_reads_the_same_both_ways(tmp_path, monkeypatch):
         head, _, source = line.rsplit(",", 2)
         return f"{head},{value},{source}"
 
+    def agency(line: str, value: str) -> str:
+        head, _, status_, source = line.rsplit(",", 3)
+        return f"{head},{value},{status_},{source}"
+
+    lines[15] = agency(lines[15], " Police ")  # spaces around text in a column of few values: a warning
+    lines[16] = agency(lines[16], "")  # not recorded: blank, and allowed
     lines[5] = status(lines[5], "Attended")  # a broken status
     lines[9] = status(lines[9], " no_show ")  # spaces: a warning
     lines[12] = lines[3]  # a repeated booking id
@@ -214,7 +220,8 @@ def test_a_large_bookings_file_reads_the_same_both_ways(tmp_path, monkeypatch):
     assert took
     assert_same(fast, slow)
     assert [p.row for p in fast[1]] == [6, 21, 13]  # cells in row order, then the repeated key
-    assert [(p.row, p.column) for p in fast[2]] == [(10, "status")]
+    assert [(p.row, p.column) for p in fast[2]] == [(10, "status"), (16, "agency")]
+    assert fast[0].loc[fast[0]["row"] == 17, "agency"].isna().all()
 
 
 CELL = st.one_of(
@@ -282,3 +289,27 @@ def test_training_cross_check_with_bookings_as_a_per_quarter_loop_gives_it():
         "data/demo/training.csv, row 9, column attended: 2 attended in 2020-21 Q4 but bookings.csv has 377",
         "data/demo/training.csv, row 9, column no_shows: 1 no-shows in 2020-21 Q4 but bookings.csv has 89"]
     assert dataset.training_matches_bookings(ds.tables, "data/demo") == []
+
+
+def test_bookings_summary_in_integer_codes_equals_the_groupby_it_replaces():
+    from wsp_analysis import periods
+    from wsp_analysis.training import bookings_summary
+
+    def by_groupby(bookings):  # the implementation it replaces
+        cols = ["year", "quarter", "events", "occurrences", "bookings", "cancellations", "attended", "no_shows"]
+        b = bookings.assign(**dict(zip(("year", "quarter"), zip(*[periods.of_date(d) for d in bookings["date"]]))))
+        status = b["status"]
+        b = b.assign(attended=status.eq("attended"), no_shows=status.eq("no_show"),
+                     cancellations=status.eq("cancelled"))
+        g = b.groupby(["year", "quarter"])
+        out = pd.DataFrame({"events": g["course"].nunique(), "occurrences": g["occurrence"].nunique(),
+                            "cancellations": g["cancellations"].sum(), "attended": g["attended"].sum(),
+                            "no_shows": g["no_shows"].sum()})
+        out["bookings"] = out["attended"] + out["no_shows"]
+        return out.reset_index()[cols]
+
+    b = dataset.load(REPO / "data" / "demoshire").bookings
+    pd.testing.assert_frame_equal(bookings_summary(b), by_groupby(b), check_exact=True)
+    only = b[b["status"] != "no_show"].iloc[::7]  # a status absent, and sparser periods
+    pd.testing.assert_frame_equal(bookings_summary(only), by_groupby(only), check_exact=True)
+    assert bookings_summary(b.iloc[:0]).empty

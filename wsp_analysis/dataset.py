@@ -9,7 +9,9 @@ DataValidationError lists them all (file, spreadsheet row, column, value, rule).
 """
 from __future__ import annotations
 
+import codecs
 import csv
+import dataclasses
 import io
 import warnings as warnings_module
 from dataclasses import dataclass
@@ -58,14 +60,16 @@ def looks_personal(column: str) -> str | None:
     return PERSONAL.get("".join(ch for ch in column.casefold() if ch.isalnum()))
 
 
-def _decode(path: Path, where: str, warnings: list[Problem]) -> tuple[str, str]:
+def _decode(path: Path, where: str, warnings: list[Problem]) -> tuple[str, str, bytes | None]:
     """The file's text and delimiter: UTF-8 (a byte-order mark is fine), else Windows-1252; comma-separated,
-    or semicolon-separated when the header has semicolons and no commas. Either fallback is a warning."""
+    or semicolon-separated when the header has semicolons and no commas. Either fallback is a warning.
+    Also the file's bytes when they are UTF-8 (without the byte-order mark), for the fast reader."""
     data = path.read_bytes()
+    raw: bytes | None = data[3:] if data.startswith(codecs.BOM_UTF8) else data
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        text, raw = data.decode("cp1252", errors="replace"), None
         warnings.append(Problem(where, "is not UTF-8; read as Windows-1252 (Excel's \"CSV\" encoding), so £ and "
                                        "accented letters are kept; save as \"CSV UTF-8\" to silence this"))
     end = text.find("\n")
@@ -73,13 +77,13 @@ def _decode(path: Path, where: str, warnings: list[Problem]) -> tuple[str, str]:
     delimiter = ";" if ";" in first and "," not in first else ","
     if delimiter == ";":
         warnings.append(Problem(where, "is semicolon-separated; read with ; as the delimiter"))
-    return text, delimiter
+    return text, delimiter, raw
 
 
 def read_rows(path: Path, where: str, warnings: list[Problem]) -> list[list[str]]:
     """The file's rows as text: UTF-8 (a byte-order mark is fine), else Windows-1252; comma-separated,
     or semicolon-separated when the header has semicolons and no commas. Either fallback is a warning."""
-    text, delimiter = _decode(path, where, warnings)
+    text, delimiter, _ = _decode(path, where, warnings)
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
@@ -94,61 +98,57 @@ def _first_record(text: str, delimiter: str) -> list[str] | None:
         size *= 4
 
 
-_MARK = "\x01"  # ends every line for the fast reader, so that a row with too few cells shows
-
-
-def _fast_records(text: str, delimiter: str, header: list[str]) -> tuple[list[np.ndarray], np.ndarray] | None:
+def _fast_records(text: str, delimiter: str, header: list[str], raw: bytes | None = None
+                  ) -> tuple[list[np.ndarray], np.ndarray] | None:
     """The records after the header as one array of cell text per column, and their spreadsheet row numbers,
-    parsed by pandas' C reader; wholly blank rows are left out, as the csv module's reading leaves them.
+    parsed by pandas' C reader (from `raw`, the file's UTF-8 bytes, when given); wholly blank rows are left
+    out, as the csv module's reading leaves them.
 
     None whenever the csv module might read the file otherwise, so that the caller reads it row by row:
     a row with more or fewer cells than the header, a quoted cell spanning lines, a lone carriage
-    return, or anything pandas warns about. Each line gets a marker cell at its end; a row whose last
-    cell is not the marker had fewer cells than the header (or was blank)."""
+    return, or anything pandas warns about. pandas fills a short row with empty cells, so every row
+    whose last cell is empty (or whose first is blank) is read again by the csv module, from its line."""
     width = len(header)
-    if _MARK in text:
-        return None
-    body = text
-    if "\r" in body:
-        body = body.replace("\r\n", "\n")
-        if "\r" in body:
-            return None
-    if not body.endswith("\n"):
-        body += "\n"
-    lines = body.count("\n")
-    if lines == 1:
+    body = raw if raw is not None else text.encode("utf-8")
+    if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
+        return None  # a carriage return that does not end a line
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if lines <= 1:
         return [np.empty(0, dtype=object) for _ in header], np.empty(0, dtype=np.int64)
-    marked = body.replace("\n", f"{delimiter}{_MARK}\n").encode("utf-8")
     try:
         with warnings_module.catch_warnings():
             warnings_module.simplefilter("error")
-            frame = pd.read_csv(io.BytesIO(marked), sep=delimiter, header=None, dtype=object, na_filter=False,
+            frame = pd.read_csv(io.BytesIO(body), sep=delimiter, header=None, dtype=object, na_filter=False,
                                 skip_blank_lines=False, index_col=False, quotechar='"', doublequote=True,
                                 engine="c", encoding="utf-8")
     except Exception:  # noqa: BLE001 - any doubt: the caller reads the file row by row
         return None
-    if frame.shape != (lines, width + 1):
+    if frame.shape != (lines, width):
         return None  # a quoted cell spans lines, or a row has more cells than the header
-    columns = [frame[j].to_numpy(dtype=object) for j in range(width + 1)]
-    if [c[0] for c in columns] != [*header, _MARK]:
+    columns = [frame[j].to_numpy(dtype=object) for j in range(width)]
+    if [c[0] for c in columns] != header:
         return None
     columns = [c[1:] for c in columns]
+    n = lines - 1
     rows = np.arange(2, lines + 1, dtype=np.int64)
-    short = np.flatnonzero(columns[width] != _MARK)
     first = columns[0]
-    maybe_blank = [i for i, cell in enumerate(first) if not cell or cell.isspace()]
+    maybe = (columns[-1] == "") | (first == "") | np.fromiter(map(str.isspace, first), dtype=bool, count=n)
+    candidates = np.flatnonzero(maybe)
     drop = []
-    for i in sorted(set(maybe_blank) | set(short.tolist())):
-        cells = [c[i] for c in columns]
-        cells = cells[: cells.index(_MARK)]
-        if any(cell.strip() for cell in cells):
-            if len(cells) != width:
-                return None  # too few cells: the row-by-row reading reports it
-            continue
-        drop.append(i)  # a wholly blank line is not a record
-    columns = columns[:width]
+    if len(candidates):
+        ends = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+        for i in candidates.tolist():
+            k = i + 1  # the line: the header is line 0
+            start = 0 if k == 0 else int(ends[k - 1]) + 1
+            stop = int(ends[k]) if k < len(ends) else len(body)
+            cells = next(csv.reader(io.StringIO(body[start:stop].decode("utf-8"), newline=""),
+                                    delimiter=delimiter), [])
+            if not any(cell.strip() for cell in cells):
+                drop.append(i)  # a wholly blank line is not a record
+            elif cells != [c[i] for c in columns]:
+                return None  # too few cells (pandas filled them): the row-by-row reading reports it
     if drop:
-        keep = np.ones(len(rows), dtype=bool)
+        keep = np.ones(n, dtype=bool)
         keep[drop] = False
         columns, rows = [c[keep] for c in columns], rows[keep]
     return columns, rows
@@ -165,9 +165,19 @@ class _Cells:
     broken: np.ndarray  # bool per record: breaking the rule (the value is left out of the record)
     problems: list[tuple[int, Problem]]
     warnings: list[tuple[int, Problem]]
+    kinds: set = dataclasses.field(default_factory=set)  # the types of the values given; None for a blank
 
 
 _OK, _BLANK_REFUSED, _BROKEN, _CHANGED = 0, 1, 2, 3
+
+
+def _odd_cells(cells: np.ndarray) -> list[int]:
+    """Indexes of the cells that are blank or have spaces around them. A column of few distinct values
+    (judged from its first thousand) is checked once per distinct value, any other cell by cell."""
+    if len(cells) > 5000 and len(set(cells[:1000].tolist())) <= 100:
+        odd = {cell for cell in set(cells.tolist()) if not cell or cell.strip() != cell}
+        return np.flatnonzero(pd.Series(cells, dtype=object).isin(odd).to_numpy()).tolist() if odd else []
+    return [i for i, cell in enumerate(cells) if not cell or cell.strip() != cell]
 
 
 def _read_column(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -> _Cells:
@@ -179,7 +189,7 @@ def _read_column(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -
     blank = Problem(where, "is blank; this column must be filled in")
     if col.rule is rules.text and col.dtype == "object":
         # Text is kept as written: only blank cells and cells with spaces around them need a look.
-        odd = [i for i, cell in enumerate(cells) if not cell or cell.strip() != cell]
+        odd = _odd_cells(cells)
         values = cells.copy() if odd else cells
         bad = np.zeros(n, dtype=bool)
         for i in odd:
@@ -195,7 +205,8 @@ def _read_column(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -
             if name != "source":
                 warnings.append((i, Problem(where, f'"{cell}" read as "{raw}": spaces around a value are removed',
                                             row=row, column=name)))
-        return _Cells(values, values, bad, np.zeros(n, dtype=bool), problems, warnings)
+        kinds = ({str} if len(odd) < n else set()) | {None if values[i] is None else str for i in odd}
+        return _Cells(values, values, bad, np.zeros(n, dtype=bool), problems, warnings, kinds)
 
     codes, uniques = pd.factorize(cells)
     kinds = np.zeros(len(uniques), dtype=np.int8)
@@ -231,7 +242,10 @@ def _read_column(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -
         typed = pd.array([None if kind == _BROKEN else v for kind, v in zip(kinds, distinct)], dtype=col.dtype)
         values = typed.take(codes)
     broken = per_record == _BROKEN
-    return _Cells(values, objects, broken | (per_record == _BLANK_REFUSED), broken, problems, warnings)
+    used = np.zeros(len(distinct), dtype=bool)
+    used[codes] = True
+    kinds = {None if v is None else type(v) for v, u in zip(distinct, used) if u}
+    return _Cells(values, objects, broken | (per_record == _BLANK_REFUSED), broken, problems, warnings, kinds)
 
 
 def _plain(v):
@@ -279,13 +293,16 @@ def _check_columns(columns: list[np.ndarray], rows: np.ndarray, header: list[str
         keys = {}
         for c in spec.key:
             if c in read:
-                k = read[c].objects.copy()
-                k[pd.isna(k)] = None  # a blank or broken cell is None in the key, as in a record
-                keys[c] = k
+                k = read[c].objects
+                if read[c].broken.any():
+                    k = k.copy()
+                    k[read[c].broken] = None  # a broken cell is None in the key, as in a record
+                keys[c] = pd.Series(k, dtype=object)
             else:
-                keys[c] = np.full(n, None, dtype=object)
-        key_frame = pd.DataFrame(keys, dtype=object)
-        dup = key_frame.duplicated(keep="first").to_numpy()
+                keys[c] = pd.Series(np.full(n, None, dtype=object), dtype=object)
+        key_frame = pd.DataFrame(keys)
+        dup = (keys[spec.key[0]].duplicated(keep="first") if len(spec.key) == 1 else
+               key_frame.duplicated(keep="first")).to_numpy()
         if dup.any():
             group = key_frame.groupby(list(spec.key), dropna=False, sort=False).ngroup().to_numpy()
             first_row = pd.Series(rows).groupby(group).transform("first").to_numpy()
@@ -302,20 +319,30 @@ def _check_columns(columns: list[np.ndarray], rows: np.ndarray, header: list[str
 
     if not n:  # as pandas builds a frame from no records: every column object, then typed
         frame = pd.DataFrame([], columns=["row", *spec.column_names])
-    else:
-        data: dict[str, object] = {"row": rows}
         for col in spec.columns:
-            c = read.get(col.name)
-            if c is None:
-                data[col.name] = np.full(n, np.nan, dtype=object)
-            elif col.dtype == "object" and c.broken.any():
-                data[col.name] = c.values.tolist()  # a list, so that pandas reads the missing values as for records
-            else:
-                data[col.name] = c.values
-        frame = pd.DataFrame(data)
+            frame[col.name] = frame[col.name].astype(col.dtype)
+        return frame
+    data: dict[str, object] = {"row": rows}
     for col in spec.columns:
-        frame[col.name] = frame[col.name].astype(col.dtype) if col.dtype != "object" else frame[col.name].astype(object)
-    return frame
+        c = read.get(col.name)
+        if c is None:  # an optional column left out of the file
+            data[col.name] = pd.Series(np.full(n, np.nan, dtype=object), dtype=object).astype(col.dtype)
+        elif col.dtype != "object":
+            data[col.name] = c.values
+        elif c.broken.any():  # as pandas reads a column of records with a value left out
+            data[col.name] = pd.Series(c.values.tolist()).astype(object)
+        else:
+            data[col.name] = pd.Series(_as_records_give(c.values, c.kinds), dtype=object)
+    return pd.DataFrame(data)
+
+
+def _as_records_give(values: np.ndarray, kinds: set) -> np.ndarray:
+    """An object column as pandas builds it from records (and read_table then casts to object): where
+    every value given is text, a blank (None) becomes NaN, as pandas' string inference makes it."""
+    if None in kinds and kinds - {None} == {str}:
+        values = values.copy()
+        values[pd.isna(values)] = np.nan
+    return values
 
 
 def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
@@ -331,7 +358,7 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
         problems.append(Problem(where, f"file is missing; every table is required (keep the header row if there are no "
                                        f"records): {', '.join(spec.required_columns)}"))
         return None
-    text, delimiter = _decode(path, where, warnings)
+    text, delimiter, raw = _decode(path, where, warnings)
     first = _first_record(text, delimiter)
     if first is None:
         problems.append(Problem(where, f"file is empty; it needs at least the header row: {', '.join(spec.required_columns)}"))
@@ -358,7 +385,7 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
             ok = False
     if not ok:
         return None
-    fast = _fast_records(text, delimiter, first)
+    fast = _fast_records(text, delimiter, first, raw)
     if fast is not None:
         return _check_columns(*fast, header, spec, where, problems, warnings)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

@@ -58,7 +58,8 @@ class Nation:
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._tables:
-            parts = [t.assign(partnership=p) for p, ds in self.datasets.items() for t in (ds.tables[name],)]
+            parts = [t.assign(partnership=_objects(np.full(len(t), p, dtype=object), t.index))
+                     for p, ds in self.datasets.items() for t in (ds.tables[name],)]
             frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["partnership"])
             self._tables[name] = frame[["partnership", *[c for c in frame.columns if c != "partnership"]]]
         return self._tables[name]
@@ -66,9 +67,9 @@ class Nation:
     def years(self) -> pd.DataFrame:
         """(partnership, report, prev): every partnership's years (report_years), oldest first."""
         rows = [(p, y) for p, ds in self.datasets.items() for y in report_years(ds)]
-        out = pd.DataFrame(rows, columns=["partnership", "report"])
-        out["prev"] = [periods.previous_year(y) for y in out["report"]] if len(out) else []
-        return out
+        prev = [periods.previous_year(y) for _, y in rows]
+        return pd.DataFrame({"partnership": _objects([p for p, _ in rows]), "report": _objects([y for _, y in rows]),
+                             "prev": _objects(prev)})
 
 
 def report_years(ds) -> list[str]:
@@ -137,16 +138,22 @@ def _text(v, n: int) -> np.ndarray:
     return np.full(n, v, dtype=object)
 
 
+def _objects(values, index=None) -> pd.Series:
+    """A Series of Python objects as given (pandas would otherwise infer its string dtype, and scan to do so)."""
+    return pd.Series(values, index=index, dtype=object)
+
+
 def _rows(base: pd.DataFrame, id_, label, period, value, unit: str, numerator=None, denominator=None,
           source="", ci_low=None, ci_high=None) -> pd.DataFrame:
     """Figure rows, one per row of `base` (which holds partnership and report); each argument is a value for
     every row or a Series/array aligned with `base`."""
     n = len(base)
     return pd.DataFrame({
-        "partnership": base["partnership"].to_numpy(dtype=object), "report": base["report"].to_numpy(dtype=object),
-        "id": _text(id_, n), "label": _text(label, n), "period": _text(period, n), "value": _num(value, n),
-        "unit": np.full(n, unit, dtype=object), "numerator": _num(numerator, n),
-        "denominator": _num(denominator, n), "source": _text(source, n), "ci_low": _num(ci_low, n),
+        "partnership": _objects(base["partnership"].to_numpy(dtype=object)),
+        "report": _objects(base["report"].to_numpy(dtype=object)),
+        "id": _objects(_text(id_, n)), "label": _objects(_text(label, n)), "period": _objects(_text(period, n)),
+        "value": _num(value, n), "unit": _objects(np.full(n, unit, dtype=object)), "numerator": _num(numerator, n),
+        "denominator": _num(denominator, n), "source": _objects(_text(source, n)), "ci_low": _num(ci_low, n),
         "ci_high": _num(ci_high, n)})
 
 
@@ -482,9 +489,9 @@ def _distribution(counts: pd.DataFrame, scales, by: list[str]) -> pd.DataFrame:
     full = groups.merge(_with_scale(groups, scales), on="partnership")
     out = full.merge(summed, on=[*key, "grade"], how="left")
     out["count"] = out["count"].astype("Float64")
-    g = out.groupby(key, dropna=False)["count"]
-    complete = g.transform(lambda s: s.notna().all()).astype(bool)
-    total = g.transform("sum").where(complete)
+    keys = [out[k] for k in key]
+    complete = out["count"].notna().groupby(keys, dropna=False).transform("all").astype(bool)
+    total = out["count"].groupby(keys, dropna=False).transform("sum").where(complete)
     out["total"] = total.astype("Float64")
     out["share"] = (out["count"] / out["total"]).where(out["total"] > 0)
     out["percent"] = (out["count"] * 100 / out["total"]).where(out["total"] > 0)
@@ -728,17 +735,31 @@ def _consistency(cx: _Context) -> list[pd.DataFrame]:
     return out
 
 
+def _groups(*columns) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Group ids (0..k-1, in sorted order of the keys) for rows keyed by several columns, each column
+    factorized once, and each group's key values."""
+    codes, uniques = zip(*(pd.factorize(np.asarray(c, dtype=object), sort=True) for c in columns))
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, u in zip(codes, uniques):
+        combined = combined * len(u) + c
+    keys, gid = np.unique(combined, return_inverse=True)
+    out, rest = [], keys
+    for u in reversed(uniques):
+        out.append(u[rest % len(u)])
+        rest = rest // len(u)
+    return gid, [np.asarray(k, dtype=object) for k in reversed(out)]
+
+
 def _impact(cx: _Context) -> list[pd.DataFrame]:
     e = cx.nation.table("evaluations")
     ry = cx.years
     out = []
+    # every evaluation's year is one of its partnership's years (report_years counts evaluation dates)
+    year = training.periods_of_dates(e["date"])[0] if len(e) else np.empty(0, dtype=object)
+    has = set()
     if len(e):
-        year, _ = training.periods_of_dates(e["date"])
-        e = e.assign(year=year)
-    else:
-        e = e.assign(year=pd.Series(dtype=object))
-    e = ry.merge(e, left_on=["partnership", "report"], right_on=["partnership", "year"], how="inner")
-    has = set(zip(e["partnership"], e["report"]))
+        wid, (wp, wy) = _groups(e["partnership"], year)
+        has = set(zip(wp, wy))
     none = ry[[(p, y) not in has for p, y in zip(ry["partnership"], ry["report"])]]
     out.append(_rows(none, "impact.delegates", "Delegates with a training evaluation record (not available: no "
                      "evaluation forms in the data for the year)", none["report"], NAN, "count",
@@ -747,24 +768,25 @@ def _impact(cx: _Context) -> list[pd.DataFrame]:
         return out
     pre, post, fu = (_num(e[c]) for c in ("pre_rating", "post_rating", "follow_up_rating"))
     paired, fpaired = ~np.isnan(pre) & ~np.isnan(post), ~np.isnan(pre) & ~np.isnan(fu)
-    d, fd = np.where(paired, post - pre, NAN), np.where(fpaired, fu - pre, NAN)
-    x = pd.DataFrame({"partnership": e["partnership"].to_numpy(), "report": e["report"].to_numpy(),
-                      "course": e["course"].to_numpy(), "pre": np.where(paired, pre, NAN),
-                      "post": np.where(paired, post, NAN), "d": d, "fd": fd, "paired": paired, "fpaired": fpaired,
-                      "improved": d > 0, "returned": ~np.isnan(fu)})
+    d, fd = np.where(paired, post - pre, 0.0), np.where(fpaired, fu - pre, 0.0)
+    gid, (gp, gy, gc) = _groups(e["partnership"], year, e["course"])
 
-    def summarise(keys: list[str]) -> pd.DataFrame:
-        g = x.groupby(keys, sort=True)
-        s = pd.DataFrame({"delegates": g.size(), "paired": g["paired"].sum(), "pre_mean": g["pre"].mean(),
-                          "post_mean": g["post"].mean(), "change_mean": g["d"].mean(),
-                          "improved": g["improved"].sum(), "follow_up_returned": g["returned"].sum(),
-                          "follow_up_paired": g["fpaired"].sum(), "follow_up_change_mean": g["fd"].mean()})
-        return s.reset_index()
+    def summarise(ids: np.ndarray, k: int, keys: dict) -> pd.DataFrame:
+        count = lambda w=None: np.bincount(ids, weights=w, minlength=k)  # noqa: E731
+        n_paired, n_fpaired = count(paired), count(fpaired)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = lambda w, n: np.where(n > 0, count(w) / n, NAN)  # noqa: E731
+            return pd.DataFrame({**keys, "delegates": count(), "paired": n_paired,
+                                 "pre_mean": mean(np.where(paired, pre, 0.0), n_paired),
+                                 "post_mean": mean(np.where(paired, post, 0.0), n_paired),
+                                 "change_mean": mean(d, n_paired), "improved": count(paired & (d > 0)),
+                                 "follow_up_returned": count(~np.isnan(fu)), "follow_up_paired": n_fpaired,
+                                 "follow_up_change_mean": mean(fd, n_fpaired)})
 
-    courses = summarise(["partnership", "report", "course"])
-    whole = summarise(["partnership", "report"]).assign(course=impact.ALL)
+    courses = summarise(gid, len(gp), {"partnership": _objects(gp), "report": _objects(gy), "course": _objects(gc)})
+    whole = summarise(wid, len(wp), {"partnership": _objects(wp), "report": _objects(wy),
+                                     "course": _objects(np.full(len(wp), impact.ALL, dtype=object))})
     # the Wilcoxon signed-rank tests, every course of every partnership and year at once
-    gid = x.groupby(["partnership", "report", "course"], sort=True).ngroup().to_numpy()
     for prefix, after, mask in (("", post, paired), ("follow_up_", fu, fpaired)):
         res = signed_ranks(gid[mask], pre[mask], after[mask])
         courses[f"{prefix}pvalue"] = res["pvalue"].reindex(range(len(courses))).to_numpy()
