@@ -42,6 +42,7 @@ from .figures import COLUMNS, Figure, slug
 
 VECTORISED = (audits, consistency, training, impact, referrals, budget)
 NAN = np.nan
+_NUMBERS = ("value", "numerator", "denominator", "ci_low", "ci_high")
 _BASE = ["partnership", "report", "id", "label", "period", "value", "unit", "numerator", "denominator", "source",
          "ci_low", "ci_high"]
 
@@ -82,7 +83,7 @@ def report_years(ds) -> list[str]:
         if "year" in t:
             years |= {y for y in t["year"].dropna().unique()}
         elif "date" in t:
-            years |= set(training.periods_of_dates(t["date"].dropna())[0])
+            years |= {periods.of_date(d)[0] for d in pd.unique(t["date"].to_numpy(dtype=object)) if not pd.isna(d)}
     return sorted(years)
 
 
@@ -144,17 +145,16 @@ def _objects(values, index=None) -> pd.Series:
 
 
 def _rows(base: pd.DataFrame, id_, label, period, value, unit: str, numerator=None, denominator=None,
-          source="", ci_low=None, ci_high=None) -> pd.DataFrame:
-    """Figure rows, one per row of `base` (which holds partnership and report); each argument is a value for
-    every row or a Series/array aligned with `base`."""
+          source="", ci_low=None, ci_high=None) -> dict[str, np.ndarray]:
+    """Figure rows, one per row of `base` (which holds partnership and report), as a block of columns
+    (numpy arrays, joined into one frame at the end); each argument is a value for every row or a
+    Series/array aligned with `base`."""
     n = len(base)
-    return pd.DataFrame({
-        "partnership": _objects(base["partnership"].to_numpy(dtype=object)),
-        "report": _objects(base["report"].to_numpy(dtype=object)),
-        "id": _objects(_text(id_, n)), "label": _objects(_text(label, n)), "period": _objects(_text(period, n)),
-        "value": _num(value, n), "unit": _objects(np.full(n, unit, dtype=object)), "numerator": _num(numerator, n),
-        "denominator": _num(denominator, n), "source": _objects(_text(source, n)), "ci_low": _num(ci_low, n),
-        "ci_high": _num(ci_high, n)})
+    return {"partnership": base["partnership"].to_numpy(dtype=object), "report": base["report"].to_numpy(dtype=object),
+            "id": _text(id_, n), "label": _text(label, n), "period": _text(period, n), "value": _num(value, n),
+            "unit": np.full(n, unit, dtype=object), "numerator": _num(numerator, n),
+            "denominator": _num(denominator, n), "source": _text(source, n), "ci_low": _num(ci_low, n),
+            "ci_high": _num(ci_high, n)}
 
 
 _Z95 = special.ndtri(0.5 + 0.5 * 0.95)
@@ -693,31 +693,33 @@ def _consistency(cx: _Context) -> list[pd.DataFrame]:
     # the tests, as if the smallest consistent counts were the data
     base = a.groupby(["partnership", "year", "grade"], dropna=False)["count"].sum(min_count=1).reset_index() \
         if len(a) else pd.DataFrame(columns=["partnership", "year", "grade", "count"])
-    mixes, mix_rows, trend_cells, trend_rows = [], [], [], []
-    for p, report, prev, fs in tests:
-        scale = cx.scales[p]
-        assumed = consistency.assumed_counts(fs)
-        extra = pd.DataFrame([(p, y, g, c) for y, cs in assumed.items() for g, c in zip(scale, cs)],
-                             columns=["partnership", "year", "grade", "count"])
-        frame = pd.concat([base[base["partnership"] == p], extra], ignore_index=True).assign(quarter="Q1")
-        d = _distribution(frame, {p: scale}, ["year"])
-        comp = _year_counts(d)
-        have = set(comp["year"])
-        if prev in assumed and report in have:
-            v = {y: g["count"].to_numpy(dtype=float).astype(np.int64) for y, g in comp.groupby("year")}
-            mixes.append(np.array([v[prev], v[report]]))
-            mix_rows.append((p, report, prev, consistency.counts_text(assumed[prev])))
+    # every test's counts at once: the audits' counts of its partnership, and the counts assumed for it
+    pairs = pd.DataFrame({"partnership": _objects([t[0] for t in tests]), "t": np.arange(len(tests))})
+    assumed = [consistency.assumed_counts(t[3]) for t in tests]
+    extra = pd.DataFrame([(p, i, y, g, c) for i, (p, _, _, _) in enumerate(tests) for y, cs in assumed[i].items()
+                          for g, c in zip(cx.scales[p], cs)], columns=["partnership", "t", "year", "grade", "count"])
+    long = pd.concat([pairs.merge(base, on="partnership"), extra], ignore_index=True)
+    long["count"] = long["count"].astype("Float64")
+    comp = _year_counts(_distribution(long, cx.scales, ["t", "year"]))
+    vectors = {k: g["count"].to_numpy(dtype=float).astype(np.int64) for k, g in comp.groupby(["t", "year"], sort=False)}
+    mixes, mix_rows, trend_keys, trend_rows = [], [], [], []
+    for i, (p, report, prev, fs) in enumerate(tests):
+        if prev in assumed[i] and (i, report) in vectors:
+            mixes.append(np.array([vectors[(i, prev)], vectors[(i, report)]]))
+            mix_rows.append((p, report, prev, consistency.counts_text(assumed[i][prev])))
         first = min(fs, key=lambda x: x.year).year
         span, y = [], first
         while y <= report:
             span.append(y)
             y = consistency._next_year(y)
-        if len(span) >= 3 and all(x in have for x in span):
-            cells = comp[comp["year"].isin(span)]
-            trend_cells.append(cells.assign(group=len(trend_rows),
-                                            u=[periods.start_year(x) - periods.start_year(span[0]) for x in cells["year"]],
-                                            v=cells["grade_index"], row=cells["year"], col=cells["grade_index"]))
+        if len(span) >= 3 and all((i, x) in vectors for x in span):
+            trend_keys += [(i, len(trend_rows), x, periods.start_year(x) - periods.start_year(span[0])) for x in span]
             trend_rows.append((p, report, span[0]))
+    trend_cells = []
+    if trend_rows:
+        keys = pd.DataFrame(trend_keys, columns=["t", "group", "year", "u"])
+        cells = comp.merge(keys, on=["t", "year"])
+        trend_cells = [cells.assign(v=cells["grade_index"], row=cells["year"], col=cells["grade_index"])]
     if mix_rows:
         m = pd.DataFrame(mix_rows, columns=["partnership", "report", "prev", "text"])
         res = fisher_2xk(mixes)
@@ -963,10 +965,12 @@ def _others(cx: _Context, modules) -> list[pd.DataFrame]:
             rows += [(p, report, *[getattr(f, n) for n in names]) for f in m.figures(ds, report)]
     if not rows:
         return []
-    frame = pd.DataFrame(rows, columns=["partnership", "report", *names])
-    for c in ("value", "numerator", "denominator", "ci_low", "ci_high"):
-        frame[c] = pd.to_numeric(frame[c].astype(object).where(frame[c].notna(), NAN), errors="coerce").astype(float)
-    return [frame]
+    columns = list(zip(*rows))
+    block = {}
+    for c, values in zip(["partnership", "report", *names], columns):
+        block[c] = (np.array([NAN if v is None else float(v) for v in values], dtype=float) if c in _NUMBERS else
+                    np.array(values, dtype=object))
+    return [{c: block[c] for c in _BASE if c in block} | {c: v for c, v in block.items() if c not in _BASE}]
 
 
 # --- the frame --------------------------------------------------------------------------------------------
@@ -983,12 +987,19 @@ def figures(data: str | Path | Nation | None = None) -> pd.DataFrame:
     for family in (_audits, _consistency, _training, _impact, _referrals, _budget):
         parts += family(cx)
     parts += _others(cx, other_modules())
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    parts = [p for p in parts if len(p["id"])]
+    defaults = {f.name: f.default for f in dataclasses.fields(Figure)}
+    names = list(dict.fromkeys(c for p in parts for c in p))
+
+    def column(c: str, p: dict) -> np.ndarray:  # a block without the column has the Figure default
+        return p[c] if c in p else np.full(len(p["id"]), defaults.get(c, ""), dtype=object)
+
+    frame = pd.DataFrame({c: (np.concatenate([column(c, p) for p in parts]) if c in _NUMBERS else
+                              _objects(np.concatenate([column(c, p) for p in parts]))) for c in names})
     # one row per partnership, id and period: the latest year's register states it
     frame = frame.sort_values("report", kind="stable", ascending=False)
     frame = frame.drop_duplicates(["partnership", "id", "period"], keep="first")
     frame = frame.sort_values(["partnership", "period", "id"], kind="stable").reset_index(drop=True)
-    defaults = {f.name: f.default for f in dataclasses.fields(Figure)}
     out = pd.DataFrame({"partnership": frame["partnership"].to_numpy(dtype=object)})
     for c in COLUMNS:
         if c in ("value", "numerator", "denominator", "ci_low", "ci_high"):
