@@ -116,6 +116,8 @@ REFUSED = [
             f'{W}/audits.csv, row 14, column quarter: "Q5" is not a quarter (Q1, Q2, Q3 or Q4)'),
     Refused("year 2023-25", replace("reserves.csv", "2023-24,299260", "2023-25,299260"),
             f'{W}/reserves.csv, row 2, column year: "2023-25" is not a financial year'),
+    Refused("a quarter typed in the year column", replace("training.csv", "2022-23,,52,", "Q1,,52,"),
+            f'{W}/training.csv, row 3, column year: "Q1" is not a financial year written like 2023-24'),
     Refused("year 23-24", replace("reserves.csv", "2023-24,299260", "23-24,299260"),
             f'{W}/reserves.csv, row 2, column year: "23-24" is not a financial year written like 2023-24'),
     Refused("negative count", replace("audits.csv", "Requires Improvement,4,", "Requires Improvement,-4,"),

@@ -138,6 +138,8 @@ def whole_year_or_quarters(*group: str) -> TableCheck:
     """A year is given either as one whole-year row or as quarter rows, never both (it would count twice)."""
 
     def check(records: list[dict]) -> list[tuple[int, str, str]]:
+        # a record whose year (or other key) broke its own rule is already reported: leave it out here
+        records = [r for r in records if all(r.get(g) is not None for g in group)]
         annual = {tuple(r[g] for g in group): r["_row"] for r in records if r.get("quarter") is None}
         out = []
         for r in records:
