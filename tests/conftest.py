@@ -30,13 +30,18 @@ def register(walsall):
     return annual.figures(walsall, YEAR)
 
 
+def render_once(tmp_path_factory, partnership: str, folder: str, *options: str) -> Path:
+    """Render one report through the CLI, as a scheduler would, into a fresh temporary folder."""
+    out = tmp_path_factory.mktemp(folder)
+    result = run_cli("report", "--partnership", partnership, "--year", YEAR, *options, "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / partnership / folder
+
+
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """Walsall 2023-24 rendered through the CLI, as a scheduler would run it."""
-    out = tmp_path_factory.mktemp("reports")
-    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--output-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / "walsall" / YEAR
+    return render_once(tmp_path_factory, "walsall", YEAR)
 
 
 @pytest.fixture
@@ -65,11 +70,7 @@ def batch(tmp_path_factory):
 @pytest.fixture(scope="session")
 def scrutiny_rendered(tmp_path_factory):
     """Walsall 2023-24's scrutiny report (notebooks/scrutiny.ipynb) rendered once through the CLI."""
-    out = tmp_path_factory.mktemp("scrutiny")
-    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--notebook", "scrutiny",
-                     "--output-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / "walsall" / f"{YEAR}-scrutiny"
+    return render_once(tmp_path_factory, "walsall", f"{YEAR}-scrutiny", "--notebook", "scrutiny")
 
 
 def failing_notebook(path: Path, message: str) -> Path:
@@ -91,10 +92,7 @@ TRITON = REPO / "data" / "triton"
 @pytest.fixture(scope="session")
 def triton_rendered(tmp_path_factory):
     """Triton (synthetic, three-point grade scale) 2023-24 annual report, rendered once through the CLI."""
-    out = tmp_path_factory.mktemp("triton")
-    result = run_cli("report", "--partnership", "triton", "--year", YEAR, "--output-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / "triton" / YEAR
+    return render_once(tmp_path_factory, "triton", YEAR)
 
 
 @pytest.fixture
@@ -108,7 +106,4 @@ def triton_copy(tmp_path):
 @pytest.fixture(scope="session")
 def publication_rendered(tmp_path_factory):
     """Walsall 2023-24's publication version (small counts of cases suppressed), rendered once."""
-    out = tmp_path_factory.mktemp("publication")
-    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--publication", "--output-dir", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / "walsall" / f"{YEAR}-publication"
+    return render_once(tmp_path_factory, "walsall", f"{YEAR}-publication", "--publication")
