@@ -44,12 +44,26 @@ def rendered(tmp_path_factory):
     return render_once(tmp_path_factory, "walsall", YEAR)
 
 
+def copy_partnership(source: Path, tmp_path: Path) -> Path:
+    """A writable copy of a committed partnership folder (tests never modify data/)."""
+    dest = tmp_path / "data" / source.name
+    shutil.copytree(source, dest)
+    return dest
+
+
+def assert_generator_output(committed: Path, write, tmp_path: Path) -> None:
+    """The committed folder holds exactly what `write(folder)` generates, byte for byte."""
+    write(tmp_path)
+    names = sorted(p.name for p in committed.iterdir())
+    assert names == sorted(p.name for p in tmp_path.iterdir())
+    for name in names:
+        assert (tmp_path / name).read_bytes() == (committed / name).read_bytes(), name
+
+
 @pytest.fixture
 def walsall_copy(tmp_path):
     """A writable copy of the Walsall folder, for tests that break the data."""
-    dest = tmp_path / "data" / "walsall"
-    shutil.copytree(WALSALL, dest)
-    return dest
+    return copy_partnership(WALSALL, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -98,9 +112,7 @@ def triton_rendered(tmp_path_factory):
 @pytest.fixture
 def triton_copy(tmp_path):
     """A writable copy of the Triton folder (data/triton is never modified by tests)."""
-    dest = tmp_path / "data" / "triton"
-    shutil.copytree(TRITON, dest)
-    return dest
+    return copy_partnership(TRITON, tmp_path)
 
 
 @pytest.fixture(scope="session")

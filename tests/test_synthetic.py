@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, assert_generator_output
 
 from wsp_analysis import annual, dataset, quarterly, synthetic
 
@@ -21,11 +21,7 @@ def demoshire():
 
 
 def test_committed_files_equal_the_generator_output(tmp_path):
-    synthetic.write(tmp_path)
-    committed = sorted(p.name for p in DEMO.iterdir())
-    assert committed == sorted(p.name for p in tmp_path.iterdir())
-    for name in committed:
-        assert (tmp_path / name).read_bytes() == (DEMO / name).read_bytes(), name
+    assert_generator_output(DEMO, synthetic.write, tmp_path)
 
 
 def test_generator_is_deterministic_and_labelled_synthetic(demoshire):

@@ -8,7 +8,7 @@ import re
 from html import unescape
 
 import pytest
-from conftest import TRITON, YEAR
+from conftest import TRITON, YEAR, assert_generator_output
 
 from wsp_analysis import annual, dataset, narrative, synthetic
 from wsp_analysis.errors import DataValidationError
@@ -23,11 +23,7 @@ def triton():
 
 
 def test_committed_files_equal_the_generator_output(tmp_path):
-    synthetic.write_triton(tmp_path)
-    committed = sorted(p.name for p in TRITON.iterdir())
-    assert committed == sorted(p.name for p in tmp_path.iterdir())
-    for name in committed:
-        assert (tmp_path / name).read_bytes() == (TRITON / name).read_bytes(), name
+    assert_generator_output(TRITON, synthetic.write_triton, tmp_path)
 
 
 def test_generator_is_deterministic_and_leaves_demoshire_alone():
