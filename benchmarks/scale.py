@@ -39,7 +39,7 @@ def plan(rows: int) -> tuple[int, tuple[int, int]]:
 
 
 def dataset(root: Path, rows: int) -> Path:
-    from wsp_analysis import synthetic
+    import synthetic
 
     n, bookings = plan(rows)
     folder = root / f"rows-{rows}"
@@ -66,7 +66,7 @@ def bare(folder: Path) -> None:
 
 
 def ours(folder: Path) -> tuple[float, float]:
-    from wsp_analysis import national
+    from wsp_analysis.calc import national
 
     national._finding.cache_clear()
     t0 = time.perf_counter()
@@ -80,7 +80,7 @@ PEAK = """
 import sys
 sys.path.insert(0, {repo!r})
 import pandas as pd
-from wsp_analysis import national
+from wsp_analysis.calc import national
 
 
 def kb(field):
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     import pandas  # noqa: F401  imports paid before any timing
 
-    from wsp_analysis import national  # noqa: F401
+    from wsp_analysis.calc import national  # noqa: F401
 
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}; {os.cpu_count()} CPUs")
     results = []

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from wsp_analysis import annual, dataset
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
 
 REPO = Path(__file__).resolve().parents[1]
 WALSALL = REPO / "data" / "walsall"

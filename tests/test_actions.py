@@ -10,8 +10,12 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from wsp_analysis import actions, annual, dataset, narrative, quarterly
-from wsp_analysis.figures import Register
+from wsp_analysis.calc import actions
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.report import messages as narrative
+from wsp_analysis.calc import quarterly
+from wsp_analysis.calc.register import Register
 
 Y = "2023-24"
 END = date(2024, 3, 31)

@@ -14,7 +14,12 @@ import openpyxl
 import pytest
 from conftest import REPO, run_cli
 
-from wsp_analysis import cli, dataset, importer, schemas, synthetic, workbook
+from wsp_analysis import cli
+from wsp_analysis.data import load as dataset
+from wsp_analysis.returns import importer
+from wsp_analysis.data import schema as schemas
+import synthetic
+from wsp_analysis.returns import template as workbook
 from wsp_analysis.errors import DataValidationError
 
 GRADES = ("Effective", "Partly Effective", "Not Effective")

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from wsp_analysis import audits
+from wsp_analysis.calc import audits
 
 SCALE = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
 

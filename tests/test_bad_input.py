@@ -15,7 +15,8 @@ from typing import Callable
 import pytest
 from conftest import WALSALL, YEAR
 
-from wsp_analysis import cli, dataset
+from wsp_analysis import cli
+from wsp_analysis.data import load as dataset
 
 W = "data/walsall"
 

@@ -15,8 +15,8 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import REPO, YEAR
 from playwright.sync_api import sync_playwright
 
-from wsp_analysis import formatting as fmt
-from wsp_analysis import sections
+from wsp_analysis.report import format as fmt
+from wsp_analysis.report import annual as sections
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--no-first-run"]

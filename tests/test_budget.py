@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from wsp_analysis import budget
+from wsp_analysis.calc import budget
 
 
 def frame(rows):

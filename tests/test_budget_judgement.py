@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from wsp_analysis import budget, dataset
-from wsp_analysis.budget import Thresholds
+from wsp_analysis.calc import budget
+from wsp_analysis.data import load as dataset
+from wsp_analysis.calc.budget import Thresholds
 
 Y = "2023-24"
 

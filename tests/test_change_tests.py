@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from wsp_analysis import annual, audits, dataset
+from wsp_analysis.calc import annual
+from wsp_analysis.calc import audits
+from wsp_analysis.data import load as dataset
 
 Y, PREV = "2023-24", "2022-23"
 DEMO = REPO / "data" / "demoshire"

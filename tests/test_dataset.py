@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from wsp_analysis import dataset
+from wsp_analysis.data import load as dataset
 from wsp_analysis.errors import DataValidationError
 
 
@@ -117,7 +117,7 @@ def test_loaded_tables_keep_spreadsheet_row_numbers(walsall):
 def test_docs_are_generated_from_the_schemas():
     from conftest import REPO
 
-    from wsp_analysis.docs import data_reference
+    from wsp_analysis.data.docs import data_reference
 
     # regenerate with: python -m wsp_analysis.docs > docs/data.md
     assert (REPO / "docs" / "data.md").read_text() == data_reference()

@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
 
-from wsp_analysis import audits, disclosure
-from wsp_analysis.figures import Register
+from wsp_analysis.calc import audits
+from wsp_analysis.calc import disclosure
+from wsp_analysis.calc.register import Register
 
 SCALE = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
 SLUGS = ("outstanding", "good", "requires_improvement", "inadequate")

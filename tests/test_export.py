@@ -9,8 +9,13 @@ import pandas as pd
 import pytest
 from conftest import YEAR
 
-from wsp_analysis import blocks, charts, datatables, export, reference_tables, sections
-from wsp_analysis.datatables import DataTable
+from wsp_analysis.report import blocks
+from wsp_analysis.report import charts
+from wsp_analysis.report import tables as datatables
+from wsp_analysis.publish import html as export
+from wsp_analysis.publish import spreadsheets as reference_tables
+from wsp_analysis.report import annual as sections
+from wsp_analysis.report.tables import DataTable
 
 SHEETS = ["Cover", "Contents", "Notes", *[f"Table_{n}" for n in range(1, 14)]]  # 9, then actions 3 and Section 11 1
 

@@ -13,7 +13,8 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsp_analysis import dataset, schemas
+from wsp_analysis.data import load as dataset
+from wsp_analysis.data import schema as schemas
 from wsp_analysis.errors import DataValidationError
 
 GRADES = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
@@ -86,7 +87,7 @@ def partnership_files():
 
 @pytest.mark.parametrize("folder, table", list(partnership_files()), ids=lambda v: getattr(v, "name", v))
 def test_committed_tables_read_the_same_both_ways(folder, table, monkeypatch):
-    from wsp_analysis.partnership import read_partnership
+    from wsp_analysis.data.config import read_partnership
 
     p = read_partnership(folder, [])
     spec = schemas.tables(p.grade_scale)[table]
@@ -258,7 +259,7 @@ def test_any_file_reads_the_same_both_ways(tmp_path, monkeypatch, table, rows, s
 def test_training_cross_check_with_bookings_as_a_per_quarter_loop_gives_it():
     """training_matches_bookings merges instead of looping over quarters: the same problems, in order."""
     from wsp_analysis.errors import Problem
-    from wsp_analysis.training import bookings_summary
+    from wsp_analysis.calc.training import bookings_summary
 
     def per_quarter(loaded, label):  # the loop it replaces
         out, training = [], loaded["training"]
@@ -292,8 +293,8 @@ def test_training_cross_check_with_bookings_as_a_per_quarter_loop_gives_it():
 
 
 def test_bookings_summary_in_integer_codes_equals_the_groupby_it_replaces():
-    from wsp_analysis import periods
-    from wsp_analysis.training import bookings_summary
+    from wsp_analysis.data import periods
+    from wsp_analysis.calc.training import bookings_summary
 
     def by_groupby(bookings):  # the implementation it replaces
         cols = ["year", "quarter", "events", "occurrences", "bookings", "cancellations", "attended", "no_shows"]

@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from wsp_analysis.figures import COLUMNS, Figure, Register, pct_change, ratio, read_csv, slug, write_csv
+from wsp_analysis.calc.register import COLUMNS, Figure, Register, pct_change, ratio, read_csv, slug, write_csv
 
 
 def test_ratio_and_missing():

@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from wsp_analysis import annual, dataset, impact, synthetic
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.calc import impact
+import synthetic
 
 Y = "2023-24"
 

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from wsp_analysis import audits
+from wsp_analysis.calc import audits
 
 Z2 = 1.959963984540054 ** 2
 

@@ -11,7 +11,11 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wsp_analysis import annual, audits, budget, dataset, training
+from wsp_analysis.calc import annual
+from wsp_analysis.calc import audits
+from wsp_analysis.calc import budget
+from wsp_analysis.data import load as dataset
+from wsp_analysis.calc import training
 
 SCALE = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
 

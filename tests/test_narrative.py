@@ -3,8 +3,10 @@ then sentence by sentence (Walsall: the published figures; Demoshire: the commit
 import pytest
 from conftest import REPO
 
-from wsp_analysis import annual, dataset, narrative
-from wsp_analysis.figures import Figure, Register
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.report import messages as narrative
+from wsp_analysis.calc.register import Figure, Register
 
 Y = "2023-24"
 

@@ -13,8 +13,13 @@ import pandas as pd
 import pytest
 from conftest import REPO, run_cli
 
-from wsp_analysis import annual, cli, dataset, national, stats, synthetic
-from wsp_analysis.figures import COLUMNS
+from wsp_analysis.calc import annual
+from wsp_analysis import cli
+from wsp_analysis.data import load as dataset
+from wsp_analysis.calc import national
+from wsp_analysis.calc import stats
+import synthetic
+from wsp_analysis.calc.register import COLUMNS
 
 NUMBERS = ("value", "numerator", "denominator", "ci_low", "ci_high")
 

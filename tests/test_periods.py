@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from wsp_analysis import periods
+from wsp_analysis.data import periods
 
 
 def test_parse_year_accepts_financial_years():

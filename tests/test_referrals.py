@@ -1,6 +1,6 @@
 import pandas as pd
 
-from wsp_analysis import referrals
+from wsp_analysis.calc import referrals
 
 
 def frame(rows):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from wsp_analysis import dataset, synthetic
-from wsp_analysis.training import periods_of_dates
+from wsp_analysis.data import load as dataset
+import synthetic
+from wsp_analysis.calc.training import periods_of_dates
 
 RANGE = (200, 400)
 

@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from conftest import REPO, WALSALL, YEAR, failing_notebook, run_cli
 
-from wsp_analysis import paths, render
+from wsp_analysis.data import paths
+from wsp_analysis.publish import render
 from wsp_analysis.errors import NotebookFailed
-from wsp_analysis.figures import read_csv
+from wsp_analysis.calc.register import read_csv
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -1,7 +1,7 @@
 import pytest
 
-from wsp_analysis import rules
-from wsp_analysis.rules import RuleBroken
+from wsp_analysis.data import rules
+from wsp_analysis.data.rules import RuleBroken
 
 
 def test_count():

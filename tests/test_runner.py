@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, YEAR, failing_notebook, run_cli
 
-from wsp_analysis import runner
+from wsp_analysis.publish import batch as runner
 
 
 def write_params(folder: Path, name: str, **values) -> Path:

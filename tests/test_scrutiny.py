@@ -12,10 +12,16 @@ from pathlib import Path
 import pytest
 from conftest import REPO, WALSALL, YEAR, run_cli
 
-from wsp_analysis import annual, dataset, manifest, paths, reconcile, scrutiny, verify
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.publish import manifest
+from wsp_analysis.data import paths
+from wsp_analysis.calc import reconcile
+from wsp_analysis.report import scrutiny
+from wsp_analysis.scrutiny import verify
 from wsp_analysis.errors import DataValidationError
-from wsp_analysis.figures import Figure, Register
-from wsp_analysis.reconcile import parse_printed
+from wsp_analysis.calc.register import Figure, Register
+from wsp_analysis.calc.reconcile import parse_printed
 
 
 def sha(path: Path) -> str:
@@ -328,7 +334,7 @@ def test_scrutiny_report_folder(scrutiny_rendered):
 
 
 def test_scrutiny_figures_csv_matches_the_library(scrutiny_rendered, walsall):
-    from wsp_analysis.figures import read_csv
+    from wsp_analysis.calc.register import read_csv
     written = read_csv(scrutiny_rendered / "figures.csv")
     expected = scrutiny.figures(walsall, YEAR)
     assert written.frame().equals(expected.frame())

@@ -10,8 +10,12 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from wsp_analysis import annual, dataset, narrative, quarterly, section11
-from wsp_analysis.figures import Register
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.report import messages as narrative
+from wsp_analysis.calc import quarterly
+from wsp_analysis.calc import section11
+from wsp_analysis.calc.register import Register
 
 Y, PREV = "2023-24", "2021-22"
 F, P, N = "Fully met", "Partially met", "Not met"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from wsp_analysis import stats
+from wsp_analysis.calc import stats
 
 Z = 1.959963984540054
 

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, assert_generator_output
 
-from wsp_analysis import annual, dataset, quarterly, synthetic
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.calc import quarterly
+import synthetic
 
 DEMO = REPO / "data" / "demoshire"
 

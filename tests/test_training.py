@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from wsp_analysis import training
+from wsp_analysis.calc import training
 
 COLS = ["year", "quarter", *training.COUNTS]
 

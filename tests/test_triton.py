@@ -10,7 +10,10 @@ from html import unescape
 import pytest
 from conftest import TRITON, YEAR, assert_generator_output
 
-from wsp_analysis import annual, dataset, narrative, synthetic
+from wsp_analysis.calc import annual
+from wsp_analysis.data import load as dataset
+from wsp_analysis.report import messages as narrative
+import synthetic
 from wsp_analysis.errors import DataValidationError
 
 GRADES = ("Effective", "Partly Effective", "Not Effective")

@@ -10,9 +10,14 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, dataset, params, paths, reconcile, runner
-from . import verify as verify_mod
-from .errors import DataValidationError, NotebookFailed, UsageError, WspError
+from wsp_analysis import __version__
+from wsp_analysis.data import load as dataset
+from wsp_analysis.publish import params
+from wsp_analysis.data import paths
+from wsp_analysis.calc import reconcile
+from wsp_analysis.publish import batch as runner
+from wsp_analysis.scrutiny import verify as verify_mod
+from wsp_analysis.errors import DataValidationError, NotebookFailed, UsageError, WspError
 
 EXIT_OK, EXIT_NOTEBOOK, EXIT_INVALID = 0, 1, 2
 
@@ -113,14 +118,14 @@ def _agency_return_parsers(sub) -> None:
 
 
 def _template(args) -> int:
-    from . import workbook  # here: only these commands need openpyxl
+    from wsp_analysis.returns import template as workbook  # here: only these commands need openpyxl
 
     print(workbook.write_template(args.partnership, args.out, args.data_dir))
     return EXIT_OK
 
 
 def _import(args) -> int:
-    from . import importer
+    from wsp_analysis.returns import importer
 
     result = importer.import_workbook(args.workbook, args.partnership, args.data_dir, replace=args.replace)
     for w in result.warnings:
@@ -130,7 +135,7 @@ def _import(args) -> int:
 
 
 def _new_partnership(args) -> int:
-    from . import scaffold
+    from wsp_analysis.returns import scaffold
 
     folder = scaffold.create(args.name, args.data_dir, args.grade, args.display_name)
     print(folder)
@@ -149,7 +154,7 @@ def _report(args) -> int:
     else:
         opts = params.check(opts, "options")
     opts.setdefault("output_dir", "reports")
-    from . import render  # here: papermill and nbconvert take seconds to import, and only report needs them
+    from wsp_analysis.publish import render  # here: papermill and nbconvert take seconds to import, and only report needs them
 
     out = render.render(**opts)
     print(out)
@@ -200,7 +205,7 @@ def _verify(args) -> int:
 
 
 def _figures(args) -> int:
-    from . import national
+    from wsp_analysis.calc import national
 
     nation = national.load(args.data_dir, None if args.all else [args.partnership])
     national.write_csv(national.figures(nation), sys.stdout)
@@ -208,7 +213,8 @@ def _figures(args) -> int:
 
 
 def _reconcile(args) -> int:
-    from . import annual, periods
+    from wsp_analysis.calc import annual
+    from wsp_analysis.data import periods
 
     try:
         year = periods.parse_year(args.year)

@@ -1,0 +1,284 @@
+"""Reconcile the figures a published report prints with the figures the library computes from the data.
+
+`data/<partnership>/published_figures.csv` (optional) transcribes every figure a partnership's own
+report prints: which of our figures it is (`figure_id`), how it was printed (`printed`: "82%", "1,617",
+"£192,908"), where (`where`) and what the report claims, in words (`claim`). Each row gets one status:
+
+- match: the printed number is ours after the report's rounding (it is within half a unit of its last
+  printed place of our unrounded value: 82% for 82.44%; either rounding rule, so a tie counts);
+- differs: it is not;
+- percent_for_points: our figure is a change in percentage points and the report prints the same number
+  as a percent ("a reduction by 15%" for 35% -> 20%, which is 15 points, a 43% relative fall);
+- not_derivable: we have no such figure, or ours is not available.
+
+    rows = reconcile(ds, register, "2023-24")   # list[Row]
+    print(text_table(rows))
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from wsp_analysis.report import format as fmt
+from wsp_analysis.data import periods
+from wsp_analysis.data import rules
+from wsp_analysis.errors import DataValidationError, Problem
+from wsp_analysis.calc.register import Figure, Register, is_missing
+from wsp_analysis.data.schema import REFUSE, Column, Table
+
+FILE = "published_figures.csv"
+MATCH, DIFFERS, PERCENT_FOR_POINTS, NOT_DERIVABLE = "match", "differs", "percent_for_points", "not_derivable"
+STATUSES = (MATCH, DIFFERS, PERCENT_FOR_POINTS, NOT_DERIVABLE)
+STATUS_MEANING = {
+    MATCH: "the printed figure is ours after the report's rounding",
+    DIFFERS: "the printed figure is not ours after rounding",
+    PERCENT_FOR_POINTS: "a change in percentage points printed as a percent",
+    NOT_DERIVABLE: "no figure of ours to compare with (not in the data, or not available)",
+}
+
+_PRINTED = re.compile(r"^(?P<sign>[-+−])?\s*(?P<gbp>£)?\s*(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*"
+                      r"(?P<unit>%|percentage points?|pp)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A number as a report printed it: its value, decimal places, and what the print says it is."""
+
+    text: str
+    value: Decimal  # as printed, signed when the print has a sign
+    decimals: int
+    signed: bool
+    percent: bool  # printed with "%"
+    points: bool  # printed as percentage points ("pp", "percentage points")
+    pounds: bool  # printed with "£"
+
+
+def parse_printed(text: str) -> Printed:
+    """"82%", "1,617", "£192,908", "-15 percentage points", "£299.260"; ValueError when it is not a number."""
+    s = text.strip()
+    m = _PRINTED.match(s)
+    if not m:
+        raise ValueError(f'"{text}" is not a number as a report prints it (e.g. 82%, 1,617, £192,908, '
+                         "15 percentage points)")
+    digits = m.group("num").replace(",", "") + (m.group("frac") or "")
+    value = Decimal(digits)
+    if m.group("sign") in ("-", "−"):
+        value = -value
+    unit = (m.group("unit") or "").lower()
+    return Printed(s, value, len(m.group("frac") or "") - (1 if m.group("frac") else 0), bool(m.group("sign")),
+                   unit == "%", unit not in ("", "%"), bool(m.group("gbp")))
+
+
+def _printed_rule(raw: str) -> str:
+    """A number as the report prints it: 82%, 1,617, £192,908, 15 percentage points."""
+    try:
+        parse_printed(raw)
+    except ValueError as e:
+        raise rules.RuleBroken(str(e)) from None
+    return raw
+
+
+def _period_rule(raw: str) -> str:
+    """A financial year (2023-24) or a quarter of one (2023-24-Q1)."""
+    m = re.match(r"^(\d{4}-\d{2})(?:-(Q\d))?$", raw.strip(), re.IGNORECASE)
+    try:
+        if not m:
+            raise ValueError(f'"{raw}" is not a period written like 2023-24 or 2023-24-Q1')
+        return periods.period_label(m.group(1), m.group(2))
+    except ValueError as e:
+        raise rules.RuleBroken(str(e)) from None
+
+
+SPEC = Table(
+    name="published_figures",
+    columns=(
+        Column("figure_id", rules.text, REFUSE, doc="Id of our figure in figures.csv (e.g. training.attendance_rate); "
+                                                    "an id we do not compute is reported not_derivable."),
+        Column("printed", _printed_rule, REFUSE, doc="The figure exactly as the report prints it: 82%, 1,617, £192,908 "
+                                                     "(a typo such as £299.260 is kept as printed)."),
+        Column("where", rules.text, REFUSE, doc="Where the report prints it: section, table or panel."),
+        Column("claim", rules.text, REFUSE, doc="What the report says, in words (quoting it where short)."),
+        Column("year", rules.year, required=False,
+               doc="Financial year of the report that prints it; blank or left out: the year reconciled."),
+        Column("period", _period_rule, required=False,
+               doc="Period the figure is for (2022-23, 2023-24-Q1); blank or left out: the report's year."),
+    ),
+    key=("year", "figure_id", "period", "where"),
+    doc="Optional. The figures a partnership's published report prints, transcribed so that "
+        "`wsp-analysis reconcile` can compare each with the figure computed from the data. One row per "
+        "printed figure; the same figure printed in two places is two rows.",
+)
+
+
+def path(folder: Path) -> Path:
+    return Path(folder) / FILE
+
+
+def read(folder: str | Path, label: str | None = None) -> list[dict] | None:
+    """The rows of folder/published_figures.csv (None when the file is absent); DataValidationError lists
+    every problem, as dataset.load does."""
+    from wsp_analysis.data.load import _label, read_table  # dataset's reader: the same cell rules and error messages
+
+    folder = Path(folder).resolve()
+    p = path(folder)
+    if not p.is_file():
+        return None
+    problems: list[Problem] = []
+    frame = read_table(p, SPEC, f"{label or _label(folder)}/{FILE}", problems)
+    if problems:
+        raise DataValidationError(problems)
+    out = []
+    for _, r in frame.iterrows():
+        out.append({c: (None if is_missing(r[c]) else r[c]) for c in ("row", *SPEC.column_names)})
+    return out
+
+
+def problems(folder: str | Path) -> list[Problem]:
+    """Every problem in published_figures.csv (empty when it is valid or absent)."""
+    try:
+        read(folder)
+    except DataValidationError as e:
+        return e.problems
+    return []
+
+
+@dataclass(frozen=True)
+class Row:
+    figure_id: str
+    period: str
+    printed: str
+    ours: str  # our figure, shown to one more place than printed (or [x] / "none")
+    status: str
+    note: str
+    where: str
+    claim: str
+    value: float | int | None = None  # our unrounded value
+
+
+def _decimal(v) -> Decimal:
+    return Decimal(repr(float(v)))
+
+
+def _within(printed: Decimal, decimals: int, ours: Decimal) -> bool:
+    """Is `printed` our value rounded to `decimals` places (either rule: a tie is accepted)?"""
+    return abs(ours - printed) <= Decimal(5).scaleb(-(decimals + 1))
+
+
+def _shown(fig: Figure, scale100: bool, decimals: int) -> str:
+    dp = decimals + 1
+    if fig.unit == "proportion":
+        return fmt.pct(fig.value, dp)
+    if fig.unit == "percent":
+        return fmt.percent(fig.value, dp)
+    if fig.unit == "percentage_points":
+        sign = "-" if fig.value < 0 else "+" if fig.value > 0 else ""
+        return f"{sign}{fmt.number(abs(fig.value), dp)} percentage points"
+    if fig.unit == "gbp":
+        return fmt.gbp(fig.value)
+    if fig.unit == "count":
+        return fmt.count(fig.value) if float(fig.value).is_integer() else fmt.number(fig.value, dp)
+    return fmt.number(fig.value * (100 if scale100 else 1), max(dp, 3))
+
+
+def relative_change(reg: Register, fig: Figure) -> float | None:
+    """For a change in points (x.change_pp.y), the relative change of the share it compares, in percent:
+    audit.change_pp.good, 35% -> 20%, is -42.9%. None when the register cannot say."""
+    if ".change_pp." not in fig.id:
+        return None
+    prev = periods.previous_year(fig.period[:7])
+    for base in (fig.id.replace(".change_pp.", ".share."), fig.id.replace(".change_pp.", ".")):
+        if (base, fig.period) in reg and (base, prev) in reg:
+            cur, before = reg.value(base, fig.period), reg.value(base, prev)
+            if not is_missing(cur) and not is_missing(before) and before != 0:
+                return (cur - before) / before * 100
+    return None
+
+
+def compare(fig: Figure | None, printed: Printed, reg: Register | None = None) -> tuple[str, str, str]:
+    """(status, ours as shown, note) for one printed figure against ours."""
+    if fig is None:
+        return NOT_DERIVABLE, "none", "we compute no such figure"
+    if fig.missing:
+        return NOT_DERIVABLE, fmt.NOT_AVAILABLE, "our figure is not available ([x]): the data do not give it"
+    ours = _decimal(fig.value)
+    notes = []
+    if fig.unit == "proportion" and (printed.percent or not printed.points):
+        scaled = ours * 100 if printed.percent else ours
+    elif fig.unit in ("proportion", "count", "gbp", "ratio", "p_value", "rating", "effect_size") and printed.points:
+        return DIFFERS, _shown(fig, False, printed.decimals), f"printed as percentage points; our figure is a {fig.unit}"
+    else:
+        scaled = ours
+    if fig.unit in ("count", "gbp") and printed.percent:
+        return DIFFERS, _shown(fig, False, printed.decimals), f"printed as a percent; our figure is a {fig.unit}"
+    target = printed.value
+    if not printed.signed and scaled < 0:
+        scaled = -scaled
+        notes.append("compared without sign (the claim's words give the direction)")
+    shown = _shown(fig, False, printed.decimals)
+    if fig.unit == "percentage_points" and printed.percent:
+        if _within(target, printed.decimals, scaled):
+            rel = relative_change(reg, fig) if reg is not None else None
+            words = f"{fmt.points(fig.value, printed.decimals)} printed as {printed.text}"
+            if rel is not None:
+                words += f"; as a relative change it is {fmt.percent(rel, 1)}"
+            return PERCENT_FOR_POINTS, shown, words
+        return DIFFERS, shown, "printed as a percent; our figure is a change in percentage points, and the size differs"
+    if _within(target, printed.decimals, scaled):
+        return MATCH, shown, "; ".join(notes)
+    if printed.decimals and _within(target.scaleb(printed.decimals), 0, scaled):
+        shown_as = f"{'£' if printed.pounds else ''}{printed.value.normalize():,}"
+        notes.append(f"{printed.text} reads as {shown_as}; with a thousands comma for its point it would be ours")
+    return DIFFERS, shown, "; ".join(notes)
+
+
+def reconcile(rows: list[dict], reg: Register, year: str) -> list[Row]:
+    """One Row per published figure for the report of `year` (rows whose year is blank count for any year)."""
+    out = []
+    for r in rows:
+        if r.get("year") not in (None, year):
+            continue
+        period = r.get("period") or year
+        fig = reg.get(r["figure_id"], period) if (r["figure_id"], period) in reg else None
+        printed = parse_printed(r["printed"])
+        status, ours, note = compare(fig, printed, reg)
+        out.append(Row(r["figure_id"], period, r["printed"], ours, status, note, r["where"], r["claim"],
+                       None if fig is None else fig.value))
+    return out
+
+
+def for_dataset(ds, reg: Register, year: str) -> list[Row] | None:
+    """Reconcile the partnership's published_figures.csv with `reg`; None when the partnership has none."""
+    rows = read(ds.folder, ds.label)
+    return None if rows is None else reconcile(rows, reg, year)
+
+
+def counts(rows: list[Row]) -> dict[str, int]:
+    return {s: sum(r.status == s for r in rows) for s in STATUSES}
+
+
+def summary(rows: list[Row]) -> str:
+    c = counts(rows)
+    return (f"{len(rows)} published figure{'s' if len(rows) != 1 else ''}: "
+            + ", ".join(f"{c[s]} {s}" for s in STATUSES))
+
+
+def text_table(rows: list[Row]) -> str:
+    """A plain-text table for the terminal: status, figure, period, printed, ours, note; then a summary."""
+    head = ("status", "figure_id", "period", "printed", "ours", "note")
+    body = [(r.status, r.figure_id, r.period, r.printed, r.ours, r.note) for r in rows]
+    widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(5)]
+    lines = ["  ".join([*(str(x[i]).ljust(widths[i]) for i in range(5)), x[5]]).rstrip() for x in [head, *body]]
+    return "\n".join([*lines, summary(rows)])
+
+
+def figures(rows: list[Row], year: str, source: str) -> list[Figure]:
+    """How many published figures have each status: reconcile.rows and reconcile.<status> (counts)."""
+    c = counts(rows)
+    out = [Figure("reconcile.rows", "Published figures transcribed from the report", year, len(rows), "count",
+                  source=source)]
+    for s in STATUSES:
+        out.append(Figure(f"reconcile.{s}", f"Published figures with status {s} ({STATUS_MEANING[s]})", year,
+                          c[s], "count", source=source))
+    return out

@@ -1,0 +1,191 @@
+"""The figures register: every number a report states, with its provenance.
+
+figures.csv columns (later versions may append columns, never rename):
+id, label, period, value, unit, numerator, denominator, source, ci_low, ci_high
+
+`value` is unrounded; a figure that cannot be computed has an empty value
+(shown as [x] in reports), never 0.
+
+`ci_low`, `ci_high`: the Wilson 95% interval of a proportion of counts (k of n). Empty where
+there is no n (a published percentage), where n is 0, and for shares of money (a share of pounds
+is not a sample of anything: it has no sampling uncertainty).
+
+Units: count, proportion (0-1), percent and percentage_points (0-100 scale), gbp, ratio,
+p_value (a test's p-value, 0-1; the label names the test), rating (a mean self-rating on the
+evaluation forms' 1-5 scale, or a change in it), effect_size (a rank-biserial correlation, -1 to 1).
+"""
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low", "ci_high",
+           "symbol"]
+UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio", "p_value", "rating", "effect_size")
+
+
+def is_missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def clean(v) -> float | int | None:
+    """Plain Python number or None (pandas NA and NaN become None)."""
+    if is_missing(v):
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    label: str
+    period: str
+    value: float | int | None
+    unit: str
+    numerator: float | int | None = None
+    denominator: float | int | None = None
+    source: str = ""
+    ci_low: float | None = None
+    ci_high: float | None = None
+    symbol: str = ""  # "[c]" when a publication report suppresses the figure (its value is then empty)
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"figure {self.id}: unit {self.unit!r} is not one of {', '.join(UNITS)}")
+        for name in ("value", "numerator", "denominator", "ci_low", "ci_high"):
+            object.__setattr__(self, name, clean(getattr(self, name)))
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError(f"figure {self.id}: an interval needs both ci_low and ci_high")
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """(ci_low, ci_high), or None when the figure has no interval."""
+        return None if self.ci_low is None else (self.ci_low, self.ci_high)
+
+
+def ratio(id: str, label: str, period: str, numerator, denominator, source: str,
+          unit: str = "proportion", interval: bool = True) -> Figure:
+    """A share numerator/denominator; missing when either is missing or the denominator is 0.
+
+    A proportion of counts carries its Wilson 95% interval (stats.wilson_interval); pass
+    interval=False for a share that is not k of n things (e.g. a share of pounds).
+    """
+    from wsp_analysis.calc.stats import wilson_interval  # here: stats imports scipy, figures is imported everywhere
+
+    n, d = clean(numerator), clean(denominator)
+    value = None if n is None or d in (None, 0) else n / d
+    ci = None
+    if interval and unit == "proportion" and value is not None and _whole(n) and _whole(d) and 0 <= n <= d:
+        ci = wilson_interval(int(n), int(d))
+    return Figure(id, label, period, value, unit, n, d, source, *(ci or (None, None)))
+
+
+def _whole(v) -> bool:
+    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
+
+
+def pct_change(id: str, label: str, period: str, current, previous, source: str) -> Figure:
+    """Relative change in percent: (current - previous) / previous x 100."""
+    c, p = clean(current), clean(previous)
+    value = None if c is None or p in (None, 0) else (c - p) / p * 100
+    return Figure(id, label, period, value, "percent", c, p, source)
+
+
+class Register:
+    """An ordered set of figures, unique on (id, period), with lookups for notebooks and narrative."""
+
+    def __init__(self, figures: Iterable[Figure] = ()):
+        self._figs: dict[tuple[str, str], Figure] = {}
+        for f in figures:
+            self.add(f)
+
+    def add(self, fig: Figure) -> None:
+        key = (fig.id, fig.period)
+        if key in self._figs:
+            raise ValueError(f"figure {fig.id} for {fig.period} is defined twice")
+        self._figs[key] = fig
+
+    def extend(self, figs: Iterable[Figure]) -> None:
+        for f in figs:
+            self.add(f)
+
+    def __iter__(self):
+        return iter(self._figs.values())
+
+    def __len__(self) -> int:
+        return len(self._figs)
+
+    def __contains__(self, key) -> bool:
+        return key in self._figs
+
+    def get(self, id: str, period: str) -> Figure:
+        try:
+            return self._figs[(id, period)]
+        except KeyError:
+            raise KeyError(f"no figure {id} for {period}") from None
+
+    def value(self, id: str, period: str):
+        return self.get(id, period).value
+
+    def find(self, prefix: str, period: str | None = None) -> list[Figure]:
+        return [f for f in self if f.id.startswith(prefix) and (period is None or f.period == period)]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(f) for f in self], columns=COLUMNS)
+
+    def write_csv(self, path: str | Path) -> Path:
+        return write_csv(self, path)
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)  # unrounded, round-trips exactly
+    return str(v)
+
+
+def write_csv(figures: Iterable[Figure], path: str | Path) -> Path:
+    """Write figures.csv (a folder is given: writes folder/figures.csv)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "figures.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for fig in figures:
+            w.writerow([_cell(getattr(fig, c)) for c in COLUMNS])
+    return path
+
+
+def read_csv(path: str | Path) -> Register:
+    """Read a figures.csv back into a Register (empty cells are missing)."""
+    def num(s: str):
+        return None if s == "" else clean(float(s))
+
+    with Path(path).open(newline="", encoding="utf-8") as f:
+        return Register(
+            Figure(r["id"], r["label"], r["period"], num(r["value"]), r["unit"], num(r["numerator"]),
+                   num(r["denominator"]), r["source"], num(r.get("ci_low") or ""), num(r.get("ci_high") or ""),
+                   r.get("symbol") or "")
+            for r in csv.DictReader(f)
+        )
+
+
+def slug(text: str) -> str:
+    """Id fragment from a name: "Requires Improvement" -> "requires_improvement",
+    "Professional Services (Chair costs, consultancy etc.)" -> "professional_services"."""
+    import re
+
+    base = re.sub(r"\(.*?\)", "", str(text)).replace("&", " ")
+    return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_")

@@ -1,0 +1,204 @@
+"""Agencies' Section 11 (Children Act 2004) and Section 43 (Care Act 2014) self-assessments
+(section11.csv), and who attended the round's assurance event (section11_attendance.csv).
+
+Each agency grades itself against each standard (Fully met, Partially met, Not met); the partnership
+may moderate a grade after checking the evidence. The grade that stands is the moderated grade where
+there is one, else the agency's own. "Moderated lower" means the partnership's grade is worse than
+the agency's own. A round is a financial year with rows; the change since the previous round
+compares the grades that stand, in percentage points, with Fisher's exact test of the grade mix.
+
+A partnership that publishes no grades (Walsall) has no rows in section11.csv: every grade figure is
+then not available, never 0, and the report lists who attended the assurance event instead.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from wsp_analysis.data import periods
+from wsp_analysis.calc import stats
+from wsp_analysis.calc.register import Figure, is_missing, ratio, slug
+from wsp_analysis.data.schema import SECTION11_GRADES as GRADES
+
+
+def _grade(v) -> str | None:
+    return None if is_missing(v) else str(v)
+
+
+def standing_grade(self_grade, moderated_grade) -> str | None:
+    """The grade that stands: the moderated grade where given, else the agency's own (None: neither)."""
+    return _grade(moderated_grade) or _grade(self_grade)
+
+
+def moderated_lower(self_grade, moderated_grade) -> bool | None:
+    """True when the partnership's grade is worse than the agency's own; None when either is missing."""
+    s, m = _grade(self_grade), _grade(moderated_grade)
+    if s is None or m is None:
+        return None
+    return GRADES.index(m) > GRADES.index(s)
+
+
+def rounds(section11: pd.DataFrame) -> list[str]:
+    """The years with a self-assessment round (rows), oldest first."""
+    return sorted(section11["year"].dropna().unique())
+
+
+def previous_round(section11: pd.DataFrame, year: str) -> str | None:
+    """The latest round before `year`, or None."""
+    before = [y for y in rounds(section11) if y < year]
+    return before[-1] if before else None
+
+
+def assessments(section11: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The round's rows with `standing` (the grade that stands) and `lower` (moderated lower: True,
+    False, or None when not moderated or not self-graded)."""
+    r = section11[section11["year"] == year].copy()
+    r["standing"] = [standing_grade(s, m) for s, m in zip(r["self_grade"], r["moderated_grade"])]
+    r["lower"] = [moderated_lower(s, m) for s, m in zip(r["self_grade"], r["moderated_grade"])]
+    return r.reset_index(drop=True)
+
+
+def distribution(grades) -> dict[str, int]:
+    """Count of each grade (every grade of the scale, 0 where none), blanks left out."""
+    known = [g for g in grades if not is_missing(g)]
+    return {g: sum(1 for k in known if k == g) for g in GRADES}
+
+
+def agency_table(section11: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Per agency, in order of first appearance: standards (rows), self_graded, moderated, moderated_lower,
+    and the count of each standing grade (columns named as the grades)."""
+    r = assessments(section11, year)
+    out = []
+    for agency in dict.fromkeys(r["agency"]):
+        a = r[r["agency"] == agency]
+        d = distribution(a["standing"])
+        out.append({"agency": agency, "standards": len(a), "self_graded": int(a["self_grade"].notna().sum()),
+                    "moderated": int(sum(x is not None for x in a["lower"])),
+                    "moderated_lower": int(sum(x is True for x in a["lower"])), **d})
+    return pd.DataFrame(out, columns=["agency", "standards", "self_graded", "moderated", "moderated_lower", *GRADES])
+
+
+def lowered(section11: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The standards the partnership moderated lower than the agency's own grade: agency, standard,
+    self_grade, moderated_grade."""
+    r = assessments(section11, year)
+    return r[r["lower"].map(lambda x: x is True)][["agency", "standard", "self_grade", "moderated_grade"]] \
+        .reset_index(drop=True)
+
+
+def attendance(ds, year: str, as_of: date | None = None) -> pd.DataFrame:
+    """Organisations at the year's assurance event(s), on or before `as_of` when given (an event with no
+    date is kept: it belongs to the year)."""
+    a = ds.section11_attendance
+    a = a[a["year"] == year]
+    if as_of is not None:
+        # a boolean Series, not a list: an empty list would select no columns instead of no rows
+        a = a[pd.Series([is_missing(d) or d <= as_of for d in a["event_date"]], index=a.index, dtype=bool)]
+    return a.reset_index(drop=True)
+
+
+def event_dates(att: pd.DataFrame) -> list[date]:
+    return sorted({d for d in att["event_date"] if not is_missing(d)})
+
+
+def _round_figures(r: pd.DataFrame, period: str, suffix: str, when: str, src: str, label_round: str) -> list[Figure]:
+    has = len(r) > 0
+    value = (lambda v: v if has else None)  # noqa: E731  no rows: a round not recorded or grades not published
+    selfd, standd = distribution(r["self_grade"]), distribution(r["standing"])
+    n_self, n_stand = sum(selfd.values()), sum(standd.values())
+    moderated = sum(x is not None for x in r["lower"])
+    lower = sum(x is True for x in r["lower"])
+    figs = [
+        Figure(f"section11.agencies{suffix}", f"Agencies with a Section 11 self-assessment {label_round}{when}",
+               period, value(r["agency"].nunique()), "count", source=src),
+        Figure(f"section11.assessments{suffix}", f"Standards self-graded by agencies {label_round}{when}",
+               period, value(n_self), "count", source=src),
+    ]
+    for g in GRADES:
+        figs.append(ratio(f"section11.self.{slug(g)}{suffix}", f"Share of agencies' own grades that are {g}, "
+                                                              f"{label_round}{when}", period,
+                          value(selfd[g]), value(n_self), src))
+    for g in GRADES:
+        figs.append(ratio(f"section11.grade.{slug(g)}{suffix}", f"Share of standards graded {g} after moderation "
+                                                               f"(the moderated grade where given, else the agency's "
+                                                               f"own), {label_round}{when}", period,
+                          value(standd[g]), value(n_stand), src))
+    figs += [
+        Figure(f"section11.moderated{suffix}", f"Self-grades the partnership moderated, {label_round}{when}", period,
+               value(moderated), "count", source=src),
+        Figure(f"section11.moderated_lower{suffix}", f"Self-grades moderated lower than the agency's own grade "
+                                                    f"(not available when none was moderated), {label_round}{when}",
+               period, lower if moderated else None, "count", source=src),
+        ratio(f"section11.moderated_lower_share{suffix}", f"Share of moderated self-grades moderated lower, "
+                                                          f"{label_round}{when}", period, value(lower),
+              value(moderated), src),
+    ]
+    return figs
+
+
+def period_figures(ds, year: str, period: str, suffix: str = "", when: str = "", as_of: date | None = None,
+                   earlier: bool = True) -> list[Figure]:
+    """Section 11 figures for the round of `year` under `period`: attendance at the assurance event (by
+    `as_of`), the distribution of own and standing grades, moderation, the agencies moderated lower
+    (section11.agency.<agency>.* for each agency with a moderated grade), and the change in standing
+    grades since the previous round, with Fisher's exact test. With `earlier`, the previous round's
+    distribution is added under its own year, for comparison."""
+    src, src_att = ds.source("section11"), ds.source("section11_attendance")
+    s11 = ds.section11
+    att = attendance(ds, year, as_of)
+    r = assessments(s11, year)
+    label_round = f"in the {year} round"
+    figs = [Figure(f"section11.attended{suffix}", f"Organisations that attended the Section 11 assurance event, "
+                                                  f"{year}{when}", period, len(att) if len(att) else None, "count",
+                   source=src_att)]
+    figs += _round_figures(r, period, suffix, when, src, label_round)
+    agencies = agency_table(s11, year)
+    lowered_agencies = agencies[agencies["moderated_lower"] > 0]
+    figs.append(Figure(f"section11.agencies_moderated_lower{suffix}",
+                       f"Agencies with at least one self-grade moderated lower, {label_round}{when}", period,
+                       len(lowered_agencies) if agencies["moderated"].sum() else None, "count", source=src))
+    for _, a in agencies[agencies["moderated"] > 0].iterrows():
+        figs += [
+            Figure(f"section11.agency.{slug(a['agency'])}.moderated{suffix}",
+                   f"{a['agency']}: self-grades moderated, {label_round}{when}", period, a["moderated"], "count",
+                   source=src),
+            Figure(f"section11.agency.{slug(a['agency'])}.moderated_lower{suffix}",
+                   f"{a['agency']}: self-grades moderated lower than its own, {label_round}{when}", period,
+                   a["moderated_lower"], "count", source=src),
+        ]
+    prev = previous_round(s11, year)
+    now = distribution(r["standing"])
+    before = distribution(assessments(s11, prev)["standing"]) if prev else None
+    n_now, n_before = sum(now.values()), sum(before.values()) if before else 0
+    for g in GRADES:
+        change = None
+        if len(r) and before and n_now and n_before:
+            change = now[g] * 100 / n_now - before[g] * 100 / n_before
+        figs.append(Figure(f"section11.change_pp.{slug(g)}{suffix}",
+                           f"Change in the share of standards graded {g} after moderation since the "
+                           f"{prev or 'previous'} round{'' if prev else ' (none recorded)'}{when}", period, change,
+                           "percentage_points", source=src))
+    pvalue = None
+    if len(r) and before and n_now and n_before:
+        pvalue = stats.exact_independence([[before[g] for g in GRADES], [now[g] for g in GRADES]]).pvalue
+    figs.append(Figure(f"section11.test.grade_mix{suffix}",
+                       f"Fisher's exact test of independence: Section 11 grades after moderation, {year} against "
+                       f"the {prev or 'previous'} round (p-value{'' if prev else '; no previous round'}){when}",
+                       period, pvalue, "p_value", source=src))
+    if earlier and prev:
+        figs += _round_figures(assessments(s11, prev), prev, "", "", src, f"in the {prev} round")
+    return figs
+
+
+def figures(ds, year: str) -> list[Figure]:
+    """The annual report's Section 11 figures (period `year`), with the previous round's for comparison."""
+    return period_figures(ds, year, year)
+
+
+def quarter_figures(ds, year: str, quarter: str) -> list[Figure]:
+    """The quarterly report's: the year's round as recorded, under .ytd ids (a round is yearly, not
+    quarterly); attendance counts events up to the quarter's last day."""
+    period = periods.period_label(year, quarter)
+    return period_figures(ds, year, period, ".ytd", ", year to date", periods.quarter_dates(year, quarter)[1],
+                          earlier=False)

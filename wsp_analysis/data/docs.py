@@ -1,0 +1,106 @@
+"""docs/data.md, written from the table specifications so the docs cannot drift from the code.
+
+    python -m wsp_analysis.data.docs > docs/data.md
+"""
+from __future__ import annotations
+
+from wsp_analysis.data.schema import REFUSE, tables
+
+INTRO = "# Data tables\n\nEach partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per\ntable below. Every table is required; a partnership with no records for one keeps its header row.\nFiles are UTF-8 (a byte-order mark is fine), comma-separated, with a header row. Column order is free.\n\nCells:\n\n- A blank cell means **not available** and is never read as 0. Where a source leaves a cell blank\n  but its own totals show the blank is 0 (Walsall's Table 1 grade cells; two income budget lines),\n  record 0 and say so in `source`.\n- Counts are whole numbers, 0 or more; thousands separators are allowed (`1,617`).\n- Money is pounds: `33988`, `£33,988`, `33,988.00`; `(1,500)` is -1,500.\n- Years are financial years, April to March, written `2023-24`; quarters `Q1` (April-June) to `Q4`\n  (January-March).\n- `source` says where the row comes from: the document and its table or section.\n- A column not listed here is refused, so a misspelt column is never silently ignored.\n\n## partnership.yaml\n\n| key | required | meaning |\n| --- | --- | --- |\n| `name` | yes | the partnership's name, as reports print it |\n| `short_name` | no | abbreviation (e.g. WSP) |\n| `statutory_partners` | yes | list: the local authority, police and integrated care board |\n| `priorities` | no | list of the partnership's priorities |\n| `grade_scale` | yes | list of audit grades, best first: any ordered list of two or more (Triton's has three) |\n| `headline_grade` | no | the grade key messages lead with, one of `grade_scale` (default: `Good` where the scale has it, else the best grade) |\n| `audit_themes` | no | list of the partnership's own audit themes: the Excel template's drop-down for `theme` (other themes may still be typed) |\n| `synthetic` | no | `true` when the data is generated; reports then say so at the top |\n| `source` | no | the document the facts come from |\n| `budget_thresholds` | no | RAG thresholds in percent of budget, local choices: `green` (default 2: an adverse variance up to and including 2% is green), `amber` (default 5: up to and including 5% amber, beyond red), `underspend` (default 5: a favourable spending variance beyond 5% is named an underspend) |\n| `suppression_threshold` | no | disclosure control: counts below it may be suppressed in published tables, shown `[c]` (a whole number, 0 or more; default 5) |\n\n"
+
+RETURNS = """## Agency returns (Excel)
+
+`wsp-analysis template --partnership P OUT.xlsx` writes the workbook agencies fill in: a `Notes` sheet
+(how to fill it in, the grade scale, the themes, then every column above with its meaning), one sheet
+per table named after it with a capital (`Audits`, `Audit_shares`, `Training`, ...) whose row 1 holds
+the column names, and a hidden `Lists` sheet behind the drop-downs (grades, quarters, financial years,
+the partnership's themes, and each column that takes one of a fixed list of words). Text is written as
+text: a value beginning `=`, `+`, `-` or `@` never becomes a formula.
+
+`wsp-analysis import FILE.xlsx --partnership P [--replace]` reads it back. Each sheet is checked with the
+rules above, worded as `validate` words them, and each problem names its cell (`Audits!D7`). A workbook
+can also break rules a CSV cannot, and each is refused at its cell: a formula (type the value), merged
+cells, a date typed as text (type it as a date), a number in a date column, a sheet that is not the
+template's, values under a column with no name. A cell formatted as a percentage (0.35 shown as 35%)
+is read as 35. A blank `source` is filled with the workbook's file name, sheet and row. Accepted
+changes (a grade in other capitals, a year written 2023/24) are written as the table writes them, with
+a warning naming the cell.
+
+A period is a year and quarter (a whole-year row is the year), a year for tables without a quarter,
+and the quarter of the date for `bookings` and `evaluations`. A period that already has rows in a table
+is refused unless `--replace`, which removes those rows and first copies each file it changes to
+`data/P/.history/<timestamp>/`. `data/P/.history/imports.csv` logs every import with a fingerprint of
+its values, so the same data imported again, under any file name, is refused as a duplicate. Rows
+already in a file are kept as written and new rows go at its end (a column it lacked is added last,
+blank in the rows before). Nothing changes unless everything
+is accepted: the merged folder is validated first (cross-table rules too), the files are swapped in
+under a lock, and the folder is loaded again, every file put back as it was should that fail.
+
+`wsp-analysis new-partnership NAME [--data-dir D] [--grade G ...] [--name TEXT]` creates `data/NAME/`
+with a `partnership.yaml` holding every key above (placeholders to replace) and each table's header
+row; NAME is lowercase letters, digits, `-` and `_`, and must not exist yet.
+
+## Triton
+
+`data/triton/` is synthetic (`synthetic: true`), generated by `python -m synthetic
+data/triton triton`: three financial years of audits on a three-point scale (Effective, Partly
+Effective, Not Effective; six cases a quarter on its own themes), one earlier year published only as
+percentages, whole-year training and budget, and its own RAG and suppression thresholds. It exists so
+that nothing in the library can assume Walsall's four grades, the grade "Good" or its thresholds.
+"""
+
+WALSALL = "## Walsall\n\n`data/walsall/` transcribes the Walsall Safeguarding Partnership Annual Report 2023-2024\n(`../shared/seeds/002_3cfe3ce716ad6625.txt`): Table 1 (audit grades by quarter, as counts), Table 2\n(2019-20 to 2022-23 as published percentages: no counts were published for those years, so none\nare invented), the training statistics panel and text, the neglect e-learning course, the\nrapid-review referral table, self-neglect panel referrals (Q2 and Q4 not published: blank, not 0)\nand Appendix 1 (budget, contributions, the reserve of £299,260, printed `£299.260`).\nEach row's `source` names its table or section. `evaluations.csv` holds only its header: the report\ndescribes pre-course, post-course and eight-week impact evaluation forms but publishes none of their\nratings, so training impact is not available.\n\n`actions.csv` holds the actions the report lists after its Q1, Q2 and Q3 audits (Q4 lists none), with\ntheir status where the report gives one (Q3's it does not: `not_stated`), and SCR W6 as one review-level\nrow: the report says all its actions are completed but not how many there were, so none are invented.\nNo dates are published, so every date is blank. `section11.csv` holds only its header: the report\npublishes no Section 11 grades, only the 17 organisations that attended the assurance event of 9 August\n2023 (`section11_attendance.csv`).\n"
+
+
+PUBLISHED = """How each row is reconciled (`wsp-analysis reconcile --partnership P --year Y`, and the scrutiny
+report): `match` when the printed number is ours after the report's rounding (within half a unit of its
+last printed place), `differs` when it is not, `percent_for_points` when our figure is a change in
+percentage points and the report prints the same number as a percent, `not_derivable` when we compute no
+such figure or ours is not available. `wsp-analysis validate` checks this file too when it is present.
+Walsall's transcribes the 2023-24 report's Table 1 and the 2023-24 row of Table 2, the audit text's
+changes ("a reduction by 15%", "an 30% increase"), the training panel and text, the neglect e-learning
+course, the rapid-review table, the self-neglect panel's quarters and Appendix 1. Table 2's earlier rows
+are not in it: they are the data (`audit_shares.csv`), so comparing them would be circular."""
+
+
+def blank_means(t, c) -> str:
+    """What a blank cell in column `c` of table `t` means, in words (docs/data.md and the Excel template)."""
+    return ("refused" if c.blank == REFUSE else
+            "whole year" if c.name == "quarter" else
+            "the report's year" if c.name in ("year", "period") and t.name == "published_figures" else
+            "not available")
+
+
+def rules_across_columns(t) -> list[str]:
+    """The table's cross-column rules, in words."""
+    checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
+    if t.name == "training":
+        checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
+                      "their sums.")
+    return checks
+
+
+def _table(t) -> list[str]:
+    out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "",
+           "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
+    for c in t.columns:
+        out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank_means(t, c)} | {c.doc} |")
+    return out
+
+
+def data_reference() -> str:
+    from wsp_analysis.calc.reconcile import SPEC as PUBLISHED_FIGURES  # optional, outside the required tables of schemas.py
+
+    out = [INTRO.rstrip("\n"), ""]
+    for t in tables(("Outstanding", "Good", "Requires Improvement", "Inadequate")).values():
+        out += _table(t)
+        checks = rules_across_columns(t)
+        if checks:
+            out += ["", "Rules across columns:", ""] + [f"- {c}" for c in checks]
+        out.append("")
+    out += [*_table(PUBLISHED_FIGURES), "", PUBLISHED, ""]
+    return "\n".join(out) + "\n" + RETURNS + "\n" + WALSALL
+
+
+if __name__ == "__main__":
+    print(data_reference(), end="")

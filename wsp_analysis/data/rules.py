@@ -1,0 +1,140 @@
+"""Cell rules: each turns one raw CSV cell into a typed value or says, in words, which rule it breaks.
+
+A rule receives the cell text with outer spaces removed and never a blank cell
+(blank handling is the column's business, in schemas.py).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from wsp_analysis.data import periods
+
+
+class RuleBroken(ValueError):
+    """The cell breaks a rule; the message says which, quoting the value."""
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """An unambiguous value written another way: accepted as `value`, with a warning saying what changed."""
+
+    value: object
+    note: str
+
+
+Rule = Callable[[str], object]
+
+_INT = re.compile(r"^-?\d{1,3}(,\d{3})+$|^-?\d+$")
+_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_SPREADSHEET_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+
+
+def _refuse_spreadsheet_error(raw: str) -> None:
+    if raw.upper() in _SPREADSHEET_ERRORS:
+        raise RuleBroken(f'"{raw}" is a spreadsheet error, not a number; fix the formula or leave the cell blank')
+
+
+def text(raw: str) -> str:
+    """Any non-blank text."""
+    return raw
+
+
+_OTHER_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+
+
+def year(raw: str):
+    """A financial year written like 2023-24; "2023/24" and "2023-2024" are read as 2023-24 (with a warning)."""
+    try:
+        return periods.parse_year(raw)
+    except ValueError as e:
+        m = _OTHER_YEAR.match(raw)
+        if m:
+            start, end = int(m.group(1)), int(m.group(2))
+            if end == start + 1 or end == (start + 1) % 100:
+                return Normalised(f"{start}-{(start + 1) % 100:02d}", "financial years are written like 2023-24")
+        raise RuleBroken(str(e)) from None
+
+
+def quarter(raw: str) -> str:
+    """Q1 to Q4 (Q1 is April to June)."""
+    try:
+        return periods.parse_quarter(raw)
+    except ValueError as e:
+        raise RuleBroken(str(e)) from None
+
+
+def count(raw: str) -> int:
+    """A whole number of things, 0 or more; thousands separators allowed ("1,617")."""
+    _refuse_spreadsheet_error(raw)
+    if not _INT.match(raw):
+        raise RuleBroken(f'"{raw}" is not a whole number')
+    value = int(raw.replace(",", ""))
+    if value < 0:
+        raise RuleBroken(f'"{raw}" is negative; a count cannot be')
+    return value
+
+
+def money(raw: str) -> float:
+    """Pounds: "33988", "£33,988", "33,988.00"; "(1,500)" is -1,500 as accountants write it."""
+    _refuse_spreadsheet_error(raw)
+    s = raw.replace("£", "").strip()
+    negative = s.startswith("(") and s.endswith(")")
+    if negative:
+        s = s[1:-1].strip()
+    if not _NUMBER.match(s):
+        raise RuleBroken(f'"{raw}" is not an amount of money in pounds (write it like 33988 or £33,988)')
+    value = float(s.replace(",", ""))
+    return -value if negative else value
+
+
+def percent(raw: str) -> float:
+    """A percentage from 0 to 100, without the % sign or with it."""
+    _refuse_spreadsheet_error(raw)
+    s = raw[:-1].strip() if raw.endswith("%") else raw
+    if not _NUMBER.match(s):
+        raise RuleBroken(f'"{raw}" is not a percentage')
+    value = float(s.replace(",", ""))
+    if not 0 <= value <= 100:
+        raise RuleBroken(f'"{raw}" is not between 0 and 100')
+    return value
+
+
+def iso_date(raw: str):
+    """A date written YYYY-MM-DD (as spreadsheets export ISO dates)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise RuleBroken(f'"{raw}" is not a date written like 2023-04-30') from None
+
+
+def one_of(allowed: Sequence[str], what: str) -> Rule:
+    """One of a fixed list of words, matched exactly."""
+
+    def rule(raw: str) -> str:
+        if raw not in allowed:
+            raise RuleBroken(f'"{raw}" is not {what} ({", ".join(allowed)})')
+        return raw
+
+    rule.__doc__ = f"One of: {', '.join(allowed)}."
+    return rule
+
+
+def grade(scale: Sequence[str]) -> Rule:
+    """A grade on the partnership's own scale (partnership.yaml: grade_scale); other capitals or inner
+    spacing are read as the scale writes the grade (with a warning), abbreviations are not."""
+    folded = {" ".join(g.split()).casefold(): g for g in scale}
+
+    def rule(raw: str):
+        if raw in scale:
+            return raw
+        match = folded.get(" ".join(raw.split()).casefold())
+        if match is not None:
+            return Normalised(match, "grades are written as the partnership's scale writes them")
+        raise RuleBroken(f"\"{raw}\" is not a grade on this partnership's scale ({', '.join(scale)})")
+
+    rule.__doc__ = grade.__doc__
+    return rule

@@ -1,0 +1,65 @@
+"""Parameter files for scheduled runs: params/<partnership>/<year>[-Qn].yaml."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from wsp_analysis.data import periods
+from wsp_analysis.errors import UsageError
+
+KEYS = ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook", "publication")
+REQUIRED = ("partnership", "year")
+PUBLICATION_NOTEBOOK = "publication_report"  # publication: true renders it, into <period>-publication/
+
+
+def check(params: dict, where: str = "parameters") -> dict:
+    """Validate and normalise a parameter mapping; UsageError names every problem."""
+    problems = []
+    for k in params:
+        if k not in KEYS:
+            problems.append(f'{where}: "{k}" is not a parameter (expected: {", ".join(KEYS)})')
+    for k in REQUIRED:
+        if params.get(k) in (None, ""):
+            problems.append(f"{where}: {k} is required")
+    out = {}
+    for k, v in params.items():
+        if k not in KEYS or v is None:
+            continue
+        if k == "publication":
+            if not isinstance(v, bool):
+                problems.append(f"{where}: publication must be true or false, not {v!r}")
+            elif v and params.get("notebook"):
+                problems.append(f"{where}: publication: true chooses the notebook itself; leave notebook out")
+            elif v and params.get("quarter"):
+                problems.append(f"{where}: publication reports are annual; leave quarter out")
+            elif v:
+                out["notebook"] = PUBLICATION_NOTEBOOK
+            continue
+        if not isinstance(v, str):
+            problems.append(f"{where}: {k} must be text, not {type(v).__name__} ({v!r}); quote it in YAML")
+            continue
+        out[k] = v.strip()
+    try:
+        if "year" in out:
+            out["year"] = periods.parse_year(out["year"])
+        if out.get("quarter"):
+            out["quarter"] = periods.parse_quarter(out["quarter"])
+    except ValueError as e:
+        problems.append(f"{where}: {e}")
+    if problems:
+        raise UsageError("\n".join(problems))
+    return out
+
+
+def read(path: str | Path) -> dict:
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: parameter file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as e:
+        raise UsageError(f"{path}: not valid YAML: {e}") from None
+    if not isinstance(raw, dict):
+        raise UsageError(f"{path}: must be a mapping of parameters ({', '.join(KEYS)})")
+    return check(raw, str(path))
