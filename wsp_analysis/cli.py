@@ -205,15 +205,16 @@ def _verify(args) -> int:
 
 
 def _figures(args) -> int:
-    from wsp_analysis.calc import national
+    from wsp_analysis.calc.compute import every
+    from wsp_analysis.calc.register import write_frame
+    from wsp_analysis.data.partnerships import load_all
 
-    nation = national.load(args.data_dir, None if args.all else [args.partnership])
-    national.write_csv(national.figures(nation), sys.stdout)
+    write_frame(every(load_all(args.data_dir, None if args.all else [args.partnership])), sys.stdout)
     return EXIT_OK
 
 
 def _reconcile(args) -> int:
-    from wsp_analysis.calc import annual
+    from wsp_analysis.calc.compute import register
     from wsp_analysis.data import periods
 
     try:
@@ -226,7 +227,7 @@ def _reconcile(args) -> int:
     if rows is None:
         raise UsageError(f"{ds.label}/{reconcile.FILE}: file is missing; reconcile compares the figures it transcribes "
                          "from the published report (see docs/data.md)")
-    print(reconcile.text_table(reconcile.reconcile(rows, annual.figures(ds, year), year)))
+    print(reconcile.text_table(reconcile.reconcile(rows, register(ds, year), year)))
     return EXIT_OK
 
 

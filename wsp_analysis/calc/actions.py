@@ -13,6 +13,11 @@ A review-level row (level "review") stands for all of a review's actions when th
 status but not their number (Walsall's SCR W6: every action completed). It is never split into
 invented actions: the headline counts and the counts by agency are of itemised actions only, and the
 counts of a source that has a review-level row are not available, never 0.
+
+Figures: an annual report's year (overdue at its last day); a quarterly report's quarter and year to date
+(ids end .ytd), overdue at the quarter's last day (rows with no quarter count only in the year). Computed
+per report (each partnership and period a group). Source: actions.csv. Details: "actions.listing", each
+action of the period with its status and overdue state in words.
 """
 from __future__ import annotations
 
@@ -20,9 +25,14 @@ from datetime import date
 
 import pandas as pd
 
+from wsp_analysis.calc.register import Figure, is_missing, slug
+from wsp_analysis.calc.rows import Block, from_figures
+from wsp_analysis.calc.rows import one as ratio
+from wsp_analysis.calc.spans import span_key
 from wsp_analysis.data import periods
-from wsp_analysis.calc.register import Figure, is_missing, ratio, slug
 from wsp_analysis.data.schema import ACTION_STATUSES
+
+TABLES = ("actions",)
 
 ACTION, REVIEW = "action", "review"
 COMPLETED, ONGOING, NOT_STATED = ACTION_STATUSES
@@ -159,14 +169,13 @@ def _completed_share(id_: str, label: str, period: str, s: dict, src: str) -> Fi
     return ratio(id_, label, period, s["completed"], s["completed"] + s["ongoing"], src)
 
 
-def period_figures(ds, year: str, as_of: date, period: str, quarters=None, suffix: str = "",
-                   when: str = "") -> list[Figure]:
-    """Every actions figure for one period's rows: the headline counts (itemised actions), the completed
-    share, overdue at `as_of`, review-level rows, and the same by source and by agency under
-    actions.by_source.<source>. and actions.by_agency.<agency>. ids. `suffix` (".ytd") ends every id;
-    `when` (", year to date") ends every label."""
-    src = ds.source("actions")
-    r = rows(ds.actions, year, quarters)
+def period_figures(actions: pd.DataFrame, src: str, year: str, as_of: date, period: str, quarters=None,
+                   suffix: str = "", when: str = "") -> list[Figure]:
+    """Every actions figure for one period's rows of one partnership's actions.csv: the headline counts
+    (itemised actions), the completed share, overdue at `as_of`, review-level rows, and the same by
+    source and by agency under actions.by_source.<source>. and actions.by_agency.<agency>. ids. `suffix`
+    (".ytd") ends every id; `when` (", year to date") ends every label."""
+    r = rows(actions, year, quarters)
     s = summary(r, as_of, itemised_only=True)
     at = date_words(as_of)
     figs = [Figure(f"actions.raised{suffix}", f"Actions raised by audits and reviews (itemised; a review reporting "
@@ -209,14 +218,44 @@ def period_figures(ds, year: str, as_of: date, period: str, quarters=None, suffi
     return figs
 
 
-def figures(ds, year: str) -> list[Figure]:
-    """The annual report's actions figures: the year's actions, overdue at the year's last day."""
-    return period_figures(ds, year, periods.year_dates(year)[1], year)
+def _scopes(req) -> list[tuple]:
+    """(partnership, report, year, as_of, period, quarters, suffix, when, span) of every request's periods."""
+    out = []
+    for p, report, year, quarter in zip(req["partnership"], req["report"], req["year"], req["quarter"]):
+        if quarter is None or pd.isna(quarter):
+            out.append((p, report, year, periods.year_dates(year)[1], year, None, "", "", year))
+            continue
+        as_of, upto = periods.quarter_dates(year, quarter)[1], periods.quarters_to(quarter)
+        out.append((p, report, year, as_of, report, (quarter,), "", "", span_key(year, (quarter,))))
+        out.append((p, report, year, as_of, report, upto, ".ytd", ", year to date", span_key(year, upto)))
+    return out
 
 
-def quarter_figures(ds, year: str, quarter: str) -> list[Figure]:
-    """The quarterly report's: the quarter's actions, and the year to date (ids end .ytd), each overdue at
-    the quarter's last day. Rows with no quarter count only in the annual report."""
-    period, as_of = periods.period_label(year, quarter), periods.quarter_dates(year, quarter)[1]
-    return (period_figures(ds, year, as_of, period, (quarter,))
-            + period_figures(ds, year, as_of, period, periods.quarters_to(quarter), ".ytd", ", year to date"))
+def _by_partnership(tables) -> dict[str, pd.DataFrame]:
+    a = tables["actions"]
+    return {p: g for p, g in a.groupby("partnership", sort=False)}
+
+
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every actions figure of every request, one report (partnership and period) at a time."""
+    mine = _by_partnership(tables)
+    empty = tables["actions"].iloc[0:0]
+    out = []
+    for p, report, year, as_of, period, quarters, suffix, when, span in _scopes(req):
+        figs = period_figures(mine.get(p, empty), f"{tables.label(p)}/actions.csv", year, as_of, period, quarters,
+                              suffix, when)
+        out.append(from_figures(figs, p, report, span))
+    return out
+
+
+def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """"actions.listing": each row of actions.csv in each request's periods (listing's columns), with
+    partnership, report and suffix ("" for the year or quarter, ".ytd" for the year to date)."""
+    mine = _by_partnership(tables)
+    empty = tables["actions"].iloc[0:0]
+    parts = [listing(mine.get(p, empty), year, as_of, quarters).assign(partnership=p, report=report, suffix=suffix)
+             for p, report, year, as_of, _, quarters, suffix, _, _ in _scopes(req)]
+    cols = ["partnership", "report", "suffix", "raised_by", "level", "action", "agency", "quarter", "date_raised",
+            "due_date", "status", "date_completed", "status_at", "overdue"]
+    parts = [x for x in parts if len(x)]
+    return {"actions.listing": pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)}

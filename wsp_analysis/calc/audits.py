@@ -1,212 +1,244 @@
-"""Multi-agency audit grades: distribution by year, quarter and theme, and change between years.
+"""Multi-agency audit grades: distribution by year, quarter and theme, change between years, and tests.
 
-Counts come from audits.csv; years whose counts were never published come from
-audit_shares.csv as published percentages (no counts are invented for them).
+Counts come from audits.csv; years whose counts were never published come from audit_shares.csv as
+published percentages (no counts are invented for them).
+
+Figures (calc.spans for the periods). An annual report states its year's audits graded and each grade's
+share (Wilson interval), the change in each share since the year before in percentage points, every
+earlier year's shares (counts where published, else the published percentage), each quarter's themed
+round, Fisher's exact test of the grade mix against the year before and the linear-by-linear trend test
+across every year with counts (three or more). A quarterly report states its quarter's round and the
+year to date (ids end .ytd); rounds on different themes are not compared.
+
+A grade with no row, or a blank count, is missing (not 0), and then the group's total and shares are
+missing too, because they cannot be known. Every grade of the partnership's scale appears for every group.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
+import numpy as np
 import pandas as pd
 
-from wsp_analysis.data import periods
 from wsp_analysis.calc import stats
-from wsp_analysis.calc.register import Figure, ratio, slug
+from wsp_analysis.calc.rows import NAN, Block, num, objects, ratio, rows, slugs
+from wsp_analysis.calc.spans import THIS, YTD, span_key, spans
+from wsp_analysis.data import periods
 
+TABLES = ("audits", "audit_shares")
 COUNTS, PUBLISHED = "counts", "published percentages"
 
 
-def grade_distribution(audits: pd.DataFrame, grade_scale: Sequence[str], by: Sequence[str] = ("year",)) -> pd.DataFrame:
-    """Count, total and share of each grade per group.
+def scale_rows(tables, partnerships=None) -> pd.DataFrame:
+    """Every partnership's grades as rows: partnership, grade, grade_index (0 = best)."""
+    ps = tables.partnerships if partnerships is None else partnerships
+    return pd.DataFrame([(p, g, i) for p in ps for i, g in enumerate(tables.config(p).grade_scale)],
+                        columns=["partnership", "grade", "grade_index"])
 
-    Every grade of the scale appears for every group. A grade with no row, or a
-    blank count, is missing (not 0), and then the group's total and shares are
-    missing too, because they cannot be known.
-    Returns columns: *by, grade, count, total, share.
-    """
-    by = list(by)
-    cols = [*by, "grade", "count", "total", "share"]
-    if audits.empty:
+
+def distribution(tables, counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Count of each grade of the partnership's scale per group of `by` (after partnership), its total and
+    share (0-1) and percent (0-100). A grade with no row or a blank count is missing, and then so are the
+    group's total and shares; shares are missing where the total is 0. Columns: partnership, *by, grade,
+    grade_index, count, total, share, percent (float, NaN for missing); sorted by group then grade."""
+    key = ["partnership", *by]
+    cols = [*key, "grade", "grade_index", "count", "total", "share", "percent"]
+    if counts.empty:
         return pd.DataFrame(columns=cols)
-    groups = audits[by].drop_duplicates().sort_values(by).reset_index(drop=True)
-    full = groups.merge(pd.DataFrame({"grade": list(grade_scale)}), how="cross")
-    counts = audits.groupby([*by, "grade"], dropna=False)["count"].sum(min_count=1).reset_index()
-    out = full.merge(counts, on=[*by, "grade"], how="left")
-    out["count"] = out["count"].astype("Int64")
-    complete = out.groupby(by)["count"].transform(lambda s: s.notna().all())
-    total = out.groupby(by)["count"].transform("sum")
-    out["total"] = total.where(complete).astype("Int64")
-    share = out["count"].astype("Float64") / out["total"].astype("Float64")
-    out["share"] = share.where(out["total"] > 0)
-    out["grade"] = pd.Categorical(out["grade"], categories=list(grade_scale), ordered=True)
-    return out.sort_values([*by, "grade"]).reset_index(drop=True)[cols]
+    summed = counts.groupby([*key, "grade"], dropna=False)["count"].sum(min_count=1).reset_index()
+    groups = counts[key].drop_duplicates()
+    full = groups.merge(scale_rows(tables, list(pd.unique(groups["partnership"]))), on="partnership")
+    out = full.merge(summed, on=[*key, "grade"], how="left")
+    out["count"] = num(out["count"])
+    keys = [out[k] for k in key]
+    complete = pd.Series(~np.isnan(out["count"]), index=out.index).groupby(keys, dropna=False).transform("all")
+    out["total"] = out["count"].groupby(keys, dropna=False).transform("sum").where(complete.astype(bool))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share"] = (out["count"] / out["total"]).where(out["total"] > 0)
+        out["percent"] = (out["count"] * 100 / out["total"]).where(out["total"] > 0)
+    return out.sort_values([*key, "grade_index"], kind="stable").reset_index(drop=True)[cols]
 
 
-def year_shares(audits: pd.DataFrame, audit_shares: pd.DataFrame, grade_scale: Sequence[str]) -> pd.DataFrame:
-    """Share of each grade for every year known, from counts where published, else published percentages.
-
-    Returns columns: year, grade, count, total, share, percent (0-100), basis ("counts" or
-    "published percentages").
-    """
-    counted = grade_distribution(audits, grade_scale, by=["year"])
-    # percent computed from the counts directly, so that 4 of 20 is exactly 20.0, not 0.2 x 100
-    counted["percent"] = (counted["count"].astype("Float64") * 100 / counted["total"].astype("Float64")).where(
-        counted["total"] > 0)
-    counted["basis"] = COUNTS
-    pub = audit_shares[~audit_shares["year"].isin(set(counted["year"]))]
-    pub = pd.DataFrame({
-        "year": pub["year"].astype(object),
-        "grade": pub["grade"],
-        "count": pd.array([pd.NA] * len(pub), dtype="Int64"),
-        "total": pd.array([pd.NA] * len(pub), dtype="Int64"),
-        "share": pub["percent"].astype("Float64") / 100,
-        "percent": pub["percent"].astype("Float64"),
-        "basis": PUBLISHED,
-    })
-    both = pd.concat([counted.astype({"grade": object}), pub], ignore_index=True)
-    both["grade"] = pd.Categorical(both["grade"], categories=list(grade_scale), ordered=True)
-    return both.sort_values(["year", "grade"]).reset_index(drop=True)
+def year_shares(tables) -> pd.DataFrame:
+    """Each grade's share of every year known: from counts where published, else the published percentage.
+    Columns: partnership, year, grade, grade_index, count, total, share, percent, basis (COUNTS or
+    PUBLISHED), slug."""
+    a, s = tables["audits"], tables["audit_shares"]
+    counted = distribution(tables, a, ["year"]).assign(basis=COUNTS)
+    pub = s[~s.set_index(["partnership", "year"]).index.isin(a.set_index(["partnership", "year"]).index)]
+    pub = pub.merge(scale_rows(tables), on=["partnership", "grade"], how="left")
+    pub = pd.DataFrame({"partnership": pub["partnership"], "year": pub["year"], "grade": pub["grade"],
+                        "grade_index": pub["grade_index"], "count": NAN, "total": NAN,
+                        "share": num(pub["percent"]) / 100, "percent": num(pub["percent"]), "basis": PUBLISHED})
+    parts = [p for p in (counted, pub) if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=[*counted.columns, "slug"])
+    shares = pd.concat(parts, ignore_index=True).sort_values(["partnership", "year", "grade_index"], kind="stable")
+    shares["slug"] = slugs(shares["grade"])
+    return shares.reset_index(drop=True)
 
 
-def year_shares_with_intervals(audits: pd.DataFrame, audit_shares: pd.DataFrame,
-                               grade_scale: Sequence[str]) -> pd.DataFrame:
-    """year_shares() with each share's Wilson 95% interval (ci_low, ci_high, 0-1), for error bars.
-    Published percentages have no counts, so no interval (<NA>): the chart should say why."""
-    out = year_shares(audits, audit_shares, grade_scale)
-    cis = [stats.wilson_interval(int(k), int(n)) if not pd.isna(k) and not pd.isna(n) else None
-           for k, n in zip(out["count"], out["total"])]
-    out["ci_low"] = pd.array([c[0] if c else None for c in cis], dtype="Float64")
-    out["ci_high"] = pd.array([c[1] if c else None for c in cis], dtype="Float64")
+def _annual(tables, req: pd.DataFrame) -> list[Block]:
+    this = spans(req, (THIS,), quarterly=False).assign(prev=lambda f: f["year"].map(periods.previous_year))
+    shares = year_shares(tables)
+    src = lambda f, t="audits": tables.source(f["partnership"], t)  # noqa: E731
+    out = []
+    # the year's audits graded and each grade's share
+    cur = this.merge(shares, on=["partnership", "year"], how="left")
+    first = cur.drop_duplicates(["partnership", "report"], keep="first")
+    out.append(rows(first, "audit.graded", "Multi-agency audits graded", first["period"], first["total"], "count",
+                    source=src(first)))
+    cur = cur[cur["grade"].notna()]
+    out.append(ratio(cur, "audit.share." + cur["slug"], "Share of audits graded " + cur["grade"], cur["period"],
+                     cur["count"], cur["total"], src(cur)))
+    # change since the year before, in percentage points
+    before = this[["partnership", "report", "prev"]].merge(shares, left_on=["partnership", "prev"],
+                                                             right_on=["partnership", "year"])
+    ch = cur.merge(before[["partnership", "report", "grade", "percent", "basis"]], on=["partnership", "report", "grade"],
+                   how="left", suffixes=("", "_prev"))
+    counts_src, pub_src = src(ch), src(ch, "audit_shares")
+    own = np.where(ch["basis"] == COUNTS, counts_src, pub_src)
+    other = np.where(ch["basis_prev"] == COUNTS, counts_src, np.where(ch["basis_prev"] == PUBLISHED, pub_src, None))
+    both = [o if b is None or b == o else f"{o}; {b}" for o, b in zip(own, other)]
+    out.append(rows(ch, "audit.change_pp." + ch["slug"], "Change in share of audits graded " + ch["grade"] + " since "
+                    + ch["prev"], ch["period"], num(ch["percent"]) - num(ch["percent_prev"]), "percentage_points",
+                    source=np.array(both, dtype=object)))
+    # earlier years, for the trend the report shows
+    early = this[["partnership", "report"]].merge(shares, on="partnership")
+    early = early[early["year"] < early["report"]].assign(span=lambda f: f["year"])
+    ec = early[early["basis"] == COUNTS]
+    ec_first = ec.drop_duplicates(["partnership", "report", "year"], keep="first")
+    out.append(rows(ec_first, "audit.graded", "Multi-agency audits graded", ec_first["year"], ec_first["total"],
+                    "count", source=src(ec_first)))
+    out.append(ratio(ec, "audit.share." + ec["slug"], "Share of audits graded " + ec["grade"], ec["year"], ec["count"],
+                     ec["total"], src(ec)))
+    ep = early[early["basis"] == PUBLISHED]
+    out.append(rows(ep, "audit.share." + ep["slug"], "Share of audits graded " + ep["grade"]
+                    + " (published percentage; counts not published)", ep["year"], ep["share"], "proportion",
+                    source=src(ep, "audit_shares")))
+    # each quarter's themed round
+    a = tables["audits"]
+    if len(a):
+        byq = distribution(tables, a, ["year", "quarter", "theme"])
+        byq = this[["partnership", "report", "year"]].merge(byq, on=["partnership", "year"])
+        byq = byq.sort_values(["partnership", "report", "quarter", "theme", "grade_index"], kind="stable")
+        byq["period"] = byq["report"] + "-" + byq["quarter"]
+        byq["span"] = [span_key(y, (q,)) for y, q in zip(byq["year"], byq["quarter"])]
+        q_first = byq.drop_duplicates(["partnership", "report", "quarter", "theme"], keep="first")
+        out.append(rows(q_first, "audit.graded", "Multi-agency audits graded (" + q_first["theme"] + ")",
+                        q_first["period"], q_first["total"], "count", source=src(q_first)))
+        out.append(ratio(byq, "audit.share." + pd.Series(slugs(byq["grade"]), index=byq.index),
+                         "Share of audits graded " + byq["grade"] + " (" + byq["theme"] + ")", byq["period"],
+                         byq["count"], byq["total"], src(byq)))
+    return out + _tests(tables, this, shares)
+
+
+def _tests(tables, this: pd.DataFrame, shares: pd.DataFrame) -> list[Block]:
+    """Fisher's exact test of the grade mix against the year before, and the trend test across every
+    year with counts up to the year (three or more)."""
+    src = lambda f, t="audits": tables.source(f["partnership"], t)  # noqa: E731
+    complete = shares[(shares["basis"] == COUNTS) & shares["total"].notna()]
+    counted = complete[["partnership", "year"]].drop_duplicates()
+    known = shares[["partnership", "year"]].drop_duplicates()
+    known_set = set(map(tuple, known.to_numpy()))
+    counted_set = set(map(tuple, counted.to_numpy()))
+    out = []
+    mix = this[np.array([(p, y) in known_set and (p, q) in known_set
+                         for p, y, q in zip(this["partnership"], this["year"], this["prev"])], dtype=bool)]
+    vectors = {k: g["count"].to_numpy(dtype=float).astype(np.int64)
+               for k, g in complete.groupby(["partnership", "year"], sort=False)}
+    pvalues, notes, tables_, which = np.full(len(mix), NAN), [""] * len(mix), [], []
+    for i, (p, y, q) in enumerate(zip(mix["partnership"], mix["year"], mix["prev"])):
+        missing = [x for x in (q, y) if (p, x) not in counted_set]
+        if missing:
+            notes[i] = f"; not computable: needs counts for {' and '.join(missing)}"
+        else:
+            tables_.append(np.array([vectors[(p, q)], vectors[(p, y)]]))
+            which.append(i)
+    for i, res in zip(which, stats.fisher_2xk(tables_)):
+        if res.pvalue is None:
+            notes[i] = f"; not computable: {res.method}"
+        else:
+            pvalues[i] = res.pvalue
+    both = src(mix) + "; " + src(mix, "audit_shares")
+    out.append(rows(mix, "audit.test.grade_mix", "Fisher's exact test of independence: audit grade mix, "
+                    + mix["year"] + " against " + mix["prev"] + " (p-value" + objects(notes, index=mix.index) + ")",
+                    mix["period"], pvalues, "p_value", source=np.where(np.isnan(pvalues), both, src(mix))))
+    # the trend test across every year with counts up to the year (three or more)
+    span_ = this[["partnership", "report", "year"]].merge(counted.rename(columns={"year": "counted"}), on="partnership")
+    span_ = span_[span_["counted"] <= span_["year"]]
+    n_counted = span_.groupby(["partnership", "report"]).agg(n=("counted", "size"), first=("counted", "min"),
+                                                             last=("counted", "max")).reset_index()
+    kn = this[["partnership", "report", "year"]].merge(known.rename(columns={"year": "known"}), on="partnership")
+    kn = kn[kn["known"] <= kn["year"]].groupby(["partnership", "report"]).agg(
+        k=("known", "size"), kfirst=("known", "min"), klast=("known", "max")).reset_index()
+    t = this.merge(n_counted, on=["partnership", "report"], how="left").merge(kn, on=["partnership", "report"],
+                                                                              how="left")
+    t["n"], t["k"] = t["n"].fillna(0).astype(int), t["k"].fillna(0).astype(int)
+    run = t[t["n"] >= 3]
+    if len(run):
+        cells = run[["partnership", "report", "year"]].merge(complete.rename(columns={"year": "counted"}),
+                                                             on="partnership")
+        cells = cells[cells["counted"] <= cells["year"]]
+        first_year = cells.groupby(["partnership", "report"])["counted"].transform("min")
+        cells = cells.assign(group=list(zip(cells["partnership"], cells["report"])),
+                             u=[periods.start_year(y) - periods.start_year(f) for y, f in zip(cells["counted"],
+                                                                                               first_year)],
+                             v=cells["grade_index"], row=cells["counted"], col=cells["grade_index"])
+        p = stats.linear_trends(cells[["group", "u", "v", "row", "col", "count"]])["pvalue"]
+        pv = np.array([p.get((a, b), NAN) for a, b in zip(run["partnership"], run["report"])], dtype=float)
+        out.append(rows(run, "audit.test.grade_trend", "Linear-by-linear trend test: audit grade mix across "
+                        + run["n"].astype(str) + " years with counts, " + run["first"] + " to " + run["last"]
+                        + " (p-value)", run["period"], pv, "p_value", source=src(run)))
+    none = t[(t["n"] < 3) & (t["k"] >= 3)]
+    if len(none):
+        out.append(rows(none, "audit.test.grade_trend", "Linear-by-linear trend test: audit grade mix, "
+                        + none["kfirst"] + " to " + none["klast"] + " (p-value; not computable: needs counts for at "
+                        "least three years; counts are published for " + none["n"].astype(str) + " of the "
+                        + none["k"].astype(str) + ")", none["period"], NAN, "p_value",
+                        source=src(none) + "; " + src(none, "audit_shares")))
     return out
 
 
-def change_pp(shares: pd.DataFrame, year: str, previous: str | None = None) -> pd.DataFrame:
-    """Change in each grade's share between two years, in percentage points (-15 = 15 points down).
-
-    `shares` is year_shares() output; `previous` defaults to the financial year before.
-    Returns columns: grade, share, previous_share, change_pp, basis, previous_basis.
-    """
-    previous = previous or periods.previous_year(year)
-    cur = shares[shares["year"] == year].set_index("grade")
-    prev = shares[shares["year"] == previous].set_index("grade")
-    out = pd.DataFrame(index=cur.index)
-    out["share"] = cur["share"]
-    out["previous_share"] = prev["share"].reindex(cur.index)
-    out["change_pp"] = cur["percent"] - prev["percent"].reindex(cur.index)
-    out["basis"] = cur["basis"]
-    out["previous_basis"] = prev["basis"].reindex(cur.index)
-    return out.reset_index()
-
-
-def year_counts(audits: pd.DataFrame, grade_scale: Sequence[str]) -> pd.DataFrame:
-    """Counts of each grade per year (rows: years with complete counts, oldest first; columns: grades,
-    best first). A year with a blank count is left out: its mix is not known."""
-    d = grade_distribution(audits, grade_scale, by=["year"])
-    if d.empty:
-        return pd.DataFrame(columns=list(grade_scale), dtype="int64")
-    d = d[d["total"].notna()]
-    out = d.pivot_table(index="year", columns="grade", values="count", aggfunc="sum", observed=False)
-    return out.reindex(columns=list(grade_scale)).fillna(0).astype("int64").sort_index()
-
-
-def mix_test(audits: pd.DataFrame, grade_scale: Sequence[str], year: str, previous: str) -> stats.TestResult:
-    """Fisher's exact test that the grade mix of `year` and `previous` is the same (all-zero grades dropped).
-    p is None when either year's counts are not known."""
-    counts = year_counts(audits, grade_scale)
-    if year not in counts.index or previous not in counts.index:
-        missing = [y for y in (previous, year) if y not in counts.index]
-        return stats.TestResult(None, f"needs counts for {' and '.join(missing)}")
-    return stats.exact_independence(counts.loc[[previous, year]].to_numpy())
+def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
+    """A quarterly report's round and year to date, all grades pooled over the span's quarters."""
+    sp = spans(req, (THIS, YTD), quarterly=True).reset_index(drop=True)
+    sp["scope"] = np.arange(len(sp))
+    a = tables["audits"]
+    need = sp[["scope", "partnership", "year", "quarters"]].explode("quarters").rename(columns={"quarters": "quarter"})
+    got = need.merge(a, on=["partnership", "year", "quarter"])
+    d = distribution(tables, got, ["scope"]) if len(got) else pd.DataFrame(columns=["scope", "grade", "count",
+                                                                                     "total"])
+    themes = {s: ", ".join(dict.fromkeys(g.sort_values("quarter", kind="stable")["theme"]))
+              for s, g in got.groupby("scope", sort=False)}
+    what = pd.Series([themes.get(s) or "no audit recorded" for s in sp["scope"]], index=sp.index, dtype=object)
+    what = np.where(sp["which"] == YTD, "year to date (" + what + ")", "(" + what + ")")
+    sp["what"] = what
+    total = d.drop_duplicates("scope").set_index("scope")["total"] if len(d) else pd.Series(dtype=float)
+    src = tables.source(sp["partnership"], "audits")
+    out = [rows(sp, "audit.graded" + sp["suffix"], "Multi-agency audits graded " + sp["what"], sp["period"],
+                num(total.reindex(sp["scope"]).reset_index(drop=True)), "count", source=src)]
+    g = sp.merge(scale_rows(tables), on="partnership").merge(d[["scope", "grade", "count", "total"]] if len(d) else
+                                                              pd.DataFrame(columns=["scope", "grade", "count", "total"]),
+                                                              on=["scope", "grade"], how="left")
+    g = g.sort_values(["scope", "grade_index"], kind="stable")
+    out.append(ratio(g, "audit.share." + pd.Series(slugs(g["grade"]), index=g.index) + g["suffix"],
+                     "Share of audits graded " + g["grade"] + " " + g["what"], g["period"], num(g["count"]),
+                     num(g["total"]), tables.source(g["partnership"], "audits")))
+    return out
 
 
-def trend_test(audits: pd.DataFrame, grade_scale: Sequence[str], years: Sequence[str]) -> stats.TestResult:
-    """Linear-by-linear trend test of the grade mix across `years` (three or more, oldest first).
-    Year scores are years since the first, grade scores positions on the scale (0 = best), so a
-    positive statistic means grades worsening over time. p is None when a year's counts are not known."""
-    counts = year_counts(audits, grade_scale)
-    missing = [y for y in years if y not in counts.index]
-    if len(years) < 3:
-        return stats.TestResult(None, "needs counts for at least three years")
-    if missing:
-        return stats.TestResult(None, f"needs counts for {', '.join(missing)}")
-    first = periods.start_year(years[0])
-    return stats.linear_trend(counts.loc[list(years)].to_numpy(),
-                              row_scores=[periods.start_year(y) - first for y in years],
-                              col_scores=list(range(len(grade_scale))))
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every audit figure of every request (see the module's docstring)."""
+    out = []
+    if req["quarter"].isna().any():
+        out += _annual(tables, req)
+    if req["quarter"].notna().any():
+        out += _quarterly(tables, req)
+    return out
 
 
-def test_figures(ds, year: str) -> list[Figure]:
-    """p-values for change in the grade mix: against the year before (Fisher's exact test) and across
-    every earlier year with counts (linear-by-linear trend test, three or more years)."""
-    scale = ds.partnership.grade_scale
-    src = "; ".join((ds.source("audits"), ds.source("audit_shares")))
-    prev = periods.previous_year(year)
-    counts = year_counts(ds.audits, scale)
-    known = set(counts.index) | set(ds.audit_shares["year"])
-    figs: list[Figure] = []
-    if year in known and prev in known:
-        res = mix_test(ds.audits, scale, year, prev)
-        note = "" if res.pvalue is not None else f"; not computable: {res.method}"
-        figs.append(Figure("audit.test.grade_mix",
-                           f"Fisher's exact test of independence: audit grade mix, {year} against {prev} "
-                           f"(p-value{note})", year, res.pvalue, "p_value",
-                           source=ds.source("audits") if res.pvalue is not None else src))
-    counted = [y for y in counts.index if y <= year]
-    if len(counted) >= 3:
-        res = trend_test(ds.audits, scale, counted)
-        figs.append(Figure("audit.test.grade_trend",
-                           f"Linear-by-linear trend test: audit grade mix across {len(counted)} years with counts, "
-                           f"{counted[0]} to {counted[-1]} (p-value)", year, res.pvalue, "p_value",
-                           source=ds.source("audits")))
-    elif len([y for y in known if y <= year]) >= 3:
-        shown = sorted(y for y in known if y <= year)
-        figs.append(Figure("audit.test.grade_trend",
-                           f"Linear-by-linear trend test: audit grade mix, {shown[0]} to {shown[-1]} (p-value; not "
-                           f"computable: needs counts for at least three years; counts are published for "
-                           f"{len(counted)} of the {len(shown)})", year, None, "p_value", source=src))
-    return figs
-
-
-def figures(ds, year: str) -> list[Figure]:
-    """Audit figures for the year, its quarters, and earlier years' shares for comparison."""
-    scale = ds.partnership.grade_scale
-    src_counts, src_pub = ds.source("audits"), ds.source("audit_shares")
-    shares = year_shares(ds.audits, ds.audit_shares, scale)
-    figs: list[Figure] = []
-    this = shares[shares["year"] == year]
-    total = this["total"].iloc[0] if len(this) else None
-    figs.append(Figure("audit.graded", "Multi-agency audits graded", year, total, "count", source=src_counts))
-    for _, r in this.iterrows():
-        figs.append(ratio(f"audit.share.{slug(r['grade'])}", f"Share of audits graded {r['grade']}", year,
-                          r["count"], r["total"], src_counts))
-    prev = periods.previous_year(year)
-    for _, r in change_pp(shares, year, prev).iterrows():
-        srcs = {COUNTS: src_counts, PUBLISHED: src_pub}
-        src = "; ".join(dict.fromkeys(s for s in (srcs[r["basis"]], srcs.get(r["previous_basis"])) if s))
-        figs.append(Figure(f"audit.change_pp.{slug(r['grade'])}",
-                           f"Change in share of audits graded {r['grade']} since {prev}", year,
-                           r["change_pp"], "percentage_points", source=src))
-    # Earlier years, for the trend the report shows.
-    for y, grp in shares[shares["year"] < year].groupby("year"):
-        basis = grp["basis"].iloc[0]
-        if basis == COUNTS:
-            figs.append(Figure("audit.graded", "Multi-agency audits graded", y, grp["total"].iloc[0], "count",
-                               source=src_counts))
-        for _, r in grp.iterrows():
-            label = f"Share of audits graded {r['grade']}"
-            if basis == COUNTS:
-                figs.append(ratio(f"audit.share.{slug(r['grade'])}", label, y, r["count"], r["total"], src_counts))
-            else:
-                figs.append(Figure(f"audit.share.{slug(r['grade'])}", f"{label} (published percentage; counts not published)",
-                                   y, r["share"], "proportion", source=src_pub))
-    # Each quarter's themed round.
-    by_q = grade_distribution(ds.audits[ds.audits["year"] == year], scale, by=["year", "quarter", "theme"])
-    for (q, theme), grp in by_q.groupby(["quarter", "theme"], sort=True):
-        period = periods.period_label(year, q)
-        figs.append(Figure("audit.graded", f"Multi-agency audits graded ({theme})", period, grp["total"].iloc[0],
-                           "count", source=src_counts))
-        for _, r in grp.iterrows():
-            figs.append(ratio(f"audit.share.{slug(r['grade'])}", f"Share of audits graded {r['grade']} ({theme})",
-                              period, r["count"], r["total"], src_counts))
-    figs.extend(test_figures(ds, year))
-    return figs
+def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """"audits.rounds": each quarter's audit round of each request's year: partnership, report, year,
+    quarter, theme (what the sections name beside the round's figures)."""
+    a = tables["audits"][["partnership", "year", "quarter", "theme"]].drop_duplicates()
+    r = req[["partnership", "report", "year"]].merge(a, on=["partnership", "year"])
+    return {"audits.rounds": r.sort_values(["partnership", "report", "quarter", "theme"]).reset_index(drop=True)}

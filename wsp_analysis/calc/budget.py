@@ -12,14 +12,26 @@ Judgement (Thresholds, from partnership.yaml's optional budget_thresholds; local
   nothing). Favourable variances and lines on budget are green.
 - A favourable spending variance beyond 5% is named an underspend; favourable income beyond 5%
   is "income above budget".
+
+Figures (calc.spans for the periods): an annual report states each line, category and section's budget,
+actual and variance (and variance as a percent of budget), unbudgeted spend and income, the net position
+(actual and planned), partner contributions (in total, each, each as a share of all contributions and of
+the year's income) and the reserve (brought forward, and after the year if the net position is met from
+it). A quarterly report states spending and income to date against the budget profiled to date, the
+forecast outturn against the year's budget, and the net position to date. Sums follow calc.spans: a
+line's year is its whole-year row or all four quarters; a total is missing when any line in it is.
+Source: budget.csv, contributions.csv, reserves.csv.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from wsp_analysis.calc.register import Figure, ratio, slug
+from wsp_analysis.calc.rows import Block, num, ratio, rows, slugs
+from wsp_analysis.calc.spans import THIS, YTD, spans, sum_over_spans
+
 
 EXPENDITURE, INCOME = "expenditure", "income"
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -48,10 +60,6 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def total(s: pd.Series):
-    return s.sum() if s.notna().all() else pd.NA  # one missing line makes the total unknown
-
-
 def judgement(section: str, variance) -> str | None:
     """"adverse", "favourable" or "on budget" for a variance in this section; None when missing."""
     if variance is None or pd.isna(variance):
@@ -60,48 +68,6 @@ def judgement(section: str, variance) -> str | None:
         return "on budget"
     worse = variance > 0 if section == EXPENDITURE else variance < 0
     return "adverse" if worse else "favourable"
-
-
-def _annual_rows(budget: pd.DataFrame, year: str) -> pd.DataFrame:
-    """The year's outturn per line: its whole-year row, else the sum of all four quarter rows
-    (missing when a quarter is absent or blank; a partial sum is never passed off as the year's)."""
-    rows = budget[budget["year"] == year]
-    quarter = rows["quarter"] if "quarter" in rows else pd.Series(pd.NA, index=rows.index)
-    whole = rows[quarter.isna()]
-    by_q = rows[quarter.notna()]
-    keys = ["section", "category", "line"]
-    summed = []
-    for key, grp in by_q.groupby(keys, sort=False):
-        if key in set(map(tuple, whole[keys].itertuples(index=False))):
-            continue
-        complete = set(grp["quarter"]) == {"Q1", "Q2", "Q3", "Q4"}
-        summed.append(dict(zip(keys, key), budget=total(grp["budget"]) if complete else pd.NA,
-                           actual=total(grp["actual"]) if complete else pd.NA))
-    out = pd.concat([whole[[*keys, "budget", "actual"]], pd.DataFrame(summed, columns=[*keys, "budget", "actual"])],
-                    ignore_index=True)
-    return out.astype({"budget": "Float64", "actual": "Float64"})
-
-
-def to_date(budget: pd.DataFrame, year: str, quarter: str) -> pd.DataFrame:
-    """Each line's budget profiled to date, actual to date (Q1 to `quarter`), and the forecast
-    outturn given at `quarter`, from the quarter rows. Missing where a quarter row is absent."""
-    quarters = ["Q1", "Q2", "Q3", "Q4"][: ["Q1", "Q2", "Q3", "Q4"].index(quarter) + 1]
-    rows = budget[(budget["year"] == year) & budget.get("quarter", pd.Series(pd.NA, index=budget.index)).notna()]
-    out = []
-    for key, grp in rows.groupby(["section", "category", "line"], sort=False):
-        upto = grp[grp["quarter"].isin(quarters)]
-        complete = set(upto["quarter"]) == set(quarters)
-        at_q = grp[grp["quarter"] == quarter]
-        forecast = at_q["forecast"].iloc[0] if "forecast" in grp and len(at_q) else pd.NA
-        out.append(dict(zip(("section", "category", "line"), key),
-                        budget=total(upto["budget"]) if complete else pd.NA,
-                        actual=total(upto["actual"]) if complete else pd.NA,
-                        forecast=forecast))
-    frame = pd.DataFrame(out, columns=["section", "category", "line", "budget", "actual", "forecast"])
-    frame = frame.astype({"budget": "Float64", "actual": "Float64", "forecast": "Float64"})
-    frame["variance"] = frame["actual"] - frame["budget"]
-    frame["judgement"] = [judgement(s, v) for s, v in zip(frame["section"], frame["variance"])]
-    return frame
 
 
 def rag(section: str, budget, variance, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str | None:
@@ -137,166 +103,197 @@ def note(section: str, budget, actual, variance, thresholds: Thresholds = DEFAUL
     return None
 
 
-def _judge(out: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+
+TABLES = ("budget", "contributions", "reserves")
+KEYS = ["section", "category", "line"]
+SECTION_NAMES = {EXPENDITURE: "Spending", INCOME: "Income"}
+
+
+def _judged(out: pd.DataFrame) -> pd.DataFrame:
     out["variance"] = out["actual"] - out["budget"]
-    out["variance_pct"] = (out["variance"] / out["budget"] * 100).where(out["budget"] != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["variance_pct"] = np.where(out["budget"] != 0, out["variance"] / out["budget"] * 100, np.nan)
+    return out
+
+
+def lines(tables, sp: pd.DataFrame, quarter_rows_only: bool = False) -> pd.DataFrame:
+    """Each budget line of each span (spans() rows): budget, actual (sums over the span, calc.spans
+    rules), variance (actual - budget, £) and variance_pct (% of budget; NaN for a zero budget). The lines
+    of a span are those its year has rows for (`quarter_rows_only`: those with quarter rows)."""
+    b = tables["budget"]
+    held = b[b["quarter"].notna()] if quarter_rows_only else b
+    targets = sp.merge(held[["partnership", "year", *KEYS]].drop_duplicates(), on=["partnership", "year"])
+    return _judged(sum_over_spans(b, KEYS, ["budget", "actual"], targets))
+
+
+def sum_or_missing(frame: pd.DataFrame, keys: list[str], columns=("budget", "actual")) -> pd.DataFrame:
+    """Columns summed per group of `keys`: missing when any value in the group is (a total is never made
+    of some lines only); with variance and variance_pct."""
+    g = frame.groupby(keys, sort=False)
+    out = pd.DataFrame({c: g[c].sum().where(g[c].count() == g.size()) for c in columns}).reset_index()
+    return _judged(out) if {"budget", "actual"} <= set(columns) else out
+
+
+def _trio(frame, base, name, src) -> list[Block]:
+    return [rows(frame, base + ".budget", name + ": budget", frame["period"], frame["budget"], "gbp", source=src),
+            rows(frame, base + ".actual", name + ": actual", frame["period"], frame["actual"], "gbp", source=src),
+            rows(frame, base + ".variance", name + ": variance (actual - budget)", frame["period"], frame["variance"],
+                 "gbp", frame["actual"], frame["budget"], src)]
+
+
+def _section_totals(this: pd.DataFrame, ls: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each section's totals for every span of `this` (a row per span even without lines: missing)."""
+    by = sum_or_missing(ls, ["partnership", "report", "section"])
+    return {s: this.merge(by[by["section"] == s].drop(columns="section"), on=["partnership", "report"], how="left")
+            for s in (EXPENDITURE, INCOME)}
+
+
+def _annual(tables, req: pd.DataFrame) -> list[Block]:
+    this = spans(req, (THIS,), quarterly=False)
+    ls = lines(tables, this)
+    src = tables.source(this["partnership"], "budget")
+    out = []
+    sections = _section_totals(this, ls)
+    for section, name in SECTION_NAMES.items():
+        s = sections[section]
+        out += _trio(s, f"budget.{section}", name, src)
+        out.append(rows(s, f"budget.{section}.variance_pct", f"{name}: variance as a percent of budget", s["period"],
+                        s["variance_pct"], "percent", s["variance"], s["budget"], src))
+    cats = sum_or_missing(ls, ["partnership", "report", "span", "period", "section", "category"])
+    cats = cats[~cats["category"].isin([EXPENDITURE, INCOME])]  # the same as the section total
+    if len(cats):
+        names = pd.Series([c.replace("_", " ").capitalize() for c in cats["category"]], index=cats.index)
+        out += _trio(cats, "budget." + pd.Series(slugs(cats["category"]), index=cats.index), names,
+                     tables.source(cats["partnership"], "budget"))
+    if len(ls):
+        base = "budget.line." + pd.Series(slugs(ls["line"]), index=ls.index)
+        lsrc = tables.source(ls["partnership"], "budget")
+        out += _trio(ls, base, ls["line"], lsrc)
+        zero = np.where(ls["budget"] == 0, " (not applicable: the line has no budget)", "")
+        out.append(rows(ls, base + ".variance_pct", ls["line"] + ": variance as a percent of budget" + zero,
+                        ls["period"], ls["variance_pct"], "percent", ls["variance"], ls["budget"], lsrc))
+    for section, what in ((EXPENDITURE, "spend"), (INCOME, "income")):
+        sec = ls[ls["section"] == section]
+        keys = [sec["partnership"], sec["report"]]
+        unknown = (sec["budget"].isna() | sec["actual"].isna()).groupby(keys).any()
+        spent = sec["actual"].where(sec["budget"] == 0, 0.0).groupby(keys).sum().where(~unknown)
+        # no lines in the section: not available (a sum over nothing is not 0)
+        value = pd.Series(list(zip(this["partnership"], this["report"]))).map(spent).to_numpy(dtype=float)
+        out.append(rows(this, f"budget.unbudgeted_{what}", f"Unbudgeted {what}: actual on {section} lines with a "
+                        "zero budget", this["period"], value, "gbp", source=src))
+    spend, income = sections[EXPENDITURE], sections[INCOME]
+    net_actual = num(spend["actual"]) - num(income["actual"])
+    out.append(rows(this, "budget.net_position", "Net position: actual spending - actual income (positive is a "
+                    "deficit)", this["period"], net_actual, "gbp", source=src))
+    out.append(rows(this, "budget.net_position_planned", "Planned net position: budgeted spending - budgeted income",
+                    this["period"], num(spend["budget"]) - num(income["budget"]), "gbp", source=src))
+    out += _contributions(tables, this, num(income["actual"]))
+    res = tables["reserves"].drop_duplicates(["partnership", "year"], keep="first")
+    r = this.merge(res, on=["partnership", "year"], how="left")
+    bf = num(r["brought_forward"])
+    rsrc = tables.source(r["partnership"], "reserves")
+    out.append(rows(r, "budget.reserve.brought_forward", "Reserve brought forward from the previous year",
+                    r["period"], bf, "gbp", source=rsrc))
+    out.append(rows(r, "budget.reserve.after_year", "Reserve at the year end assuming the deficit is met from "
+                    "reserves (a surplus added to them): brought forward - net position", r["period"],
+                    bf - net_actual, "gbp", source=rsrc + "; " + tables.source(r["partnership"], "budget")))
+    return out
+
+
+def _contributions(tables, this: pd.DataFrame, income: np.ndarray) -> list[Block]:
+    c = this.reset_index(drop=True).reset_index().merge(tables["contributions"], on=["partnership", "year"])
+    csrc = tables.source(this["partnership"], "contributions")
+    g = c.groupby("index")["amount"]
+    all_ = g.sum().where(g.count() == g.size()).reindex(range(len(this))).to_numpy(dtype=float)
+    both = csrc + "; " + tables.source(this["partnership"], "budget")
+    out = [rows(this, "budget.contributions.total", "Partner contributions, all partners (council included)",
+                this["period"], all_, "gbp", source=csrc),
+           ratio(this, "budget.contributions.share_of_income", "Partner contributions as a share of the year's "
+                 "income", this["period"], all_, income, both, interval=False)]
+    if len(c):
+        org = "budget.contributions." + pd.Series(slugs(c["organisation"]), index=c.index)
+        cc = tables.source(c["partnership"], "contributions")
+        idx = c["index"].to_numpy()
+        out.append(rows(c, org, "Contribution: " + c["organisation"], c["period"], c["amount"], "gbp", source=cc))
+        out.append(ratio(c, org + ".share", "Contribution of " + c["organisation"] + " as a share of all partners' "
+                         "contributions", c["period"], c["amount"], all_[idx], cc, interval=False))
+        out.append(ratio(c, org + ".share_of_income", "Contribution of " + c["organisation"] + " as a share of the "
+                         "year's income", c["period"], c["amount"], income[idx],
+                         cc + "; " + tables.source(c["partnership"], "budget"), interval=False))
+    return out
+
+
+def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
+    ytd = spans(req, (YTD,), quarterly=True)
+    # a quarterly report's figures are of the year to date, under the quarter's period
+    ls = lines(tables, ytd, quarter_rows_only=True)
+    # each line's forecast outturn as given at the quarter's end
+    b = tables["budget"]
+    ls["quarter"] = [qs[-1] for qs in ls["quarters"]]
+    ls = ls.merge(b[["partnership", "year", "quarter", *KEYS, "forecast"]], on=["partnership", "year", "quarter",
+                                                                                 *KEYS], how="left")
+    ls["forecast"] = num(ls["forecast"])
+    q = ytd.assign(quarter=[qs[-1] for qs in ytd["quarters"]])
+    year = lines(tables, q.assign(quarters=None, span=q["year"]))
+    src = tables.source(q["partnership"], "budget")
+    out, net = [], {}
+    for section, name in SECTION_NAMES.items():
+        sec = ls[ls["section"] == section]
+        tot = q.merge(sum_or_missing(sec, ["partnership", "report"], ("budget", "actual", "forecast")),
+                      on=["partnership", "report"], how="left")
+        yb = sum_or_missing(year[year["section"] == section], ["partnership", "report"], ("budget",))
+        yb = q.merge(yb[["partnership", "report", "budget"]], on=["partnership", "report"], how="left")["budget"]
+        net[section] = num(tot["actual"])
+        out += [
+            rows(tot, f"budget.{section}.budget.ytd", f"{name}: budget profiled to date", tot["period"], tot["budget"],
+                 "gbp", source=src),
+            rows(tot, f"budget.{section}.actual.ytd", f"{name}: actual to date", tot["period"], tot["actual"], "gbp",
+                 source=src),
+            rows(tot, f"budget.{section}.variance.ytd", f"{name}: variance to date (actual - profiled budget)",
+                 tot["period"], tot["variance"], "gbp", tot["actual"], tot["budget"], src),
+            rows(tot, f"budget.{section}.forecast", f"{name}: forecast outturn for the year", tot["period"],
+                 tot["forecast"], "gbp", source=src),
+            rows(tot, f"budget.{section}.forecast_variance", f"{name}: forecast outturn - the year's budget",
+                 tot["period"], num(tot["forecast"]) - num(yb), "gbp", tot["forecast"], yb, src),
+        ]
+    out.append(rows(q, "budget.net_position.ytd", "Net position to date: spending - income (positive is a deficit)",
+                    q["period"], net[EXPENDITURE] - net[INCOME], "gbp", source=src))
+    return out
+
+
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every budget figure of every request (see the module's docstring)."""
+    out = []
+    if req["quarter"].isna().any():
+        out += _annual(tables, req)
+    if req["quarter"].notna().any():
+        out += _quarterly(tables, req)
+    return out
+
+
+def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """"budget.lines": for an annual report, every line and then each section's total, in words beside
+    the figures: partnership, report, section, category, line, base (the figures' id without .budget,
+    .actual, .variance), judgement (adverse / favourable / on budget), rag, note (unbudgeted spend,
+    overspend, ...), is_total. The thresholds are the partnership's (partnership.yaml)."""
+    this = spans(req, (THIS,), quarterly=False)
+    cols = ["partnership", "report", "section", "category", "line", "base", "judgement", "rag", "note", "is_total"]
+    if this.empty:
+        return {"budget.lines": pd.DataFrame(columns=cols)}
+    ls = lines(tables, this).assign(base="budget.line." + pd.Series(dtype=object), is_total=False)
+    ls["base"] = "budget.line." + pd.Series(slugs(ls["line"]), index=ls.index, dtype=object)
+    totals = sum_or_missing(ls, ["partnership", "report", "section"]).assign(category="", is_total=True)
+    totals["line"] = ["Total spending" if s == EXPENDITURE else "Total income" for s in totals["section"]]
+    totals["base"] = "budget." + totals["section"]
+    parts = []
+    for section in (EXPENDITURE, INCOME):
+        parts += [ls[ls["section"] == section], totals[totals["section"] == section]]
+    out = pd.concat(parts, ignore_index=True).sort_values(["partnership", "report"], kind="stable")
+    th = {p: getattr(tables.config(p), "budget_thresholds", None) or DEFAULT_THRESHOLDS for p in tables.partnerships}
     words = lambda values: pd.Series(list(values), index=out.index, dtype=object)  # noqa: E731 (None stays None)
     out["judgement"] = words(judgement(s, v) for s, v in zip(out["section"], out["variance"]))
-    out["unbudgeted"] = [bool(not pd.isna(b) and not pd.isna(a) and b == 0 and a != 0)
-                         for b, a in zip(out["budget"], out["actual"])]
-    out["rag"] = words(rag(s, b, v, thresholds) for s, b, v in zip(out["section"], out["budget"], out["variance"]))
-    out["note"] = words(note(s, b, a, v, thresholds)
-                        for s, b, a, v in zip(out["section"], out["budget"], out["actual"], out["variance"]))
-    return out
-
-
-def lines(budget: pd.DataFrame, year: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
-    """Each line with variance, variance as a percent of budget (<NA> for a zero budget), the judgement
-    in words (adverse / favourable / on budget), whether it is unbudgeted, its RAG status and a note
-    ("unbudgeted spend", "underspend", ...)."""
-    return _judge(_annual_rows(budget, year), thresholds).reset_index(drop=True)
-
-
-def totals(budget: pd.DataFrame, year: str, by: str = "section",
-           thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
-    """Budget, actual and variance summed by section or by category, judged as lines() judges a line."""
-    ls = lines(budget, year, thresholds)
-    keys = ["section", "category"] if by == "category" else ["section"]
-    grp = ls.groupby(keys, sort=False)
-    out = pd.DataFrame({"budget": grp["budget"].agg(total), "actual": grp["actual"].agg(total)}).reset_index()
-    return _judge(out, thresholds)
-
-
-def judgement_table(budget: pd.DataFrame, year: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
-    """Every line, then each section's total, ready to display: columns section, line, budget, actual,
-    variance, variance_pct (a number, "[z]" where the budget is 0, <NA> where not available),
-    judgement, rag, note, is_total."""
-    ls = lines(budget, year, thresholds)
-    ts = totals(budget, year, thresholds=thresholds)
-    ts["line"] = ["Total spending" if s == EXPENDITURE else "Total income" for s in ts["section"]]
-    rows = []
-    for section in (EXPENDITURE, INCOME):
-        rows.append(ls[ls["section"] == section].assign(is_total=False))
-        rows.append(ts[ts["section"] == section].assign(is_total=True))
-    out = pd.concat(rows, ignore_index=True)
-    pct = out["variance_pct"].astype(object)
-    out["variance_pct"] = pd.Series([NOT_APPLICABLE if u else (pd.NA if pd.isna(p) else float(p))
-                                     for u, p in zip(out["unbudgeted"], pct)], index=out.index, dtype=object)
-    return out[["section", "line", "budget", "actual", "variance", "variance_pct", "judgement", "rag", "note",
-                "is_total"]]
-
-
-def unbudgeted(budget: pd.DataFrame, year: str, section: str = EXPENDITURE):
-    """Actual on this section's lines with a zero budget (Walsall 2023-24 spending: Agency & Consultants,
-    £301,521); None when a line's budget or actual is not available."""
-    ls = lines(budget, year)
-    ls = ls[ls["section"] == section]
-    if ls["budget"].isna().any() or ls["actual"].isna().any():
-        return None
-    return float(ls[ls["budget"] == 0]["actual"].sum())
-
-
-def reserve_after_year(brought_forward, net_position):
-    """Reserve at the year end if the net position is met from reserves: brought forward - net position
-    (a deficit reduces it, a surplus adds to it). None when either is missing. An assumption: the
-    accounts may meet a deficit otherwise."""
-    if brought_forward is None or net_position is None or pd.isna(brought_forward) or pd.isna(net_position):
-        return None
-    return float(brought_forward) - float(net_position)
-
-
-def net_position(budget: pd.DataFrame, year: str) -> dict[str, float | None]:
-    """Spending minus income, as planned ("budget") and as happened ("actual"); positive is a deficit."""
-    t = totals(budget, year).set_index("section")
-    out = {}
-    for col in ("budget", "actual"):
-        spend = t[col].get(EXPENDITURE, pd.NA)
-        income = t[col].get(INCOME, pd.NA)
-        out[col] = None if pd.isna(spend) or pd.isna(income) else float(spend - income)
-    return out
-
-
-def contributions(contrib: pd.DataFrame, year: str) -> pd.DataFrame:
-    """Each organisation's contribution and its share of the total."""
-    out = contrib[contrib["year"] == year][["organisation", "amount"]].copy()
-    all_ = total(out["amount"])
-    out["share"] = out["amount"] / all_ if not pd.isna(all_) and all_ else pd.NA
-    return out.reset_index(drop=True)
-
-
-def contribution_shares(contrib: pd.DataFrame, budget: pd.DataFrame, year: str) -> pd.DataFrame:
-    """Each organisation's contribution, its share of all contributions and its share of the year's
-    actual income (all income lines). Columns: organisation, amount, share, share_of_income."""
-    out = contributions(contrib, year)
-    income = totals(budget, year).set_index("section")["actual"].get(INCOME, pd.NA)
-    out["share_of_income"] = (out["amount"] / income) if not pd.isna(income) and income else pd.NA
-    return out
-
-
-def thresholds_of(ds) -> Thresholds:
-    return getattr(ds.partnership, "budget_thresholds", None) or DEFAULT_THRESHOLDS
-
-
-def figures(ds, year: str) -> list[Figure]:
-    src = ds.source("budget")
-    figs: list[Figure] = []
-    th = thresholds_of(ds)
-
-    def trio(base: str, name: str, row) -> None:
-        figs.append(Figure(f"{base}.budget", f"{name}: budget", year, row["budget"], "gbp", source=src))
-        figs.append(Figure(f"{base}.actual", f"{name}: actual", year, row["actual"], "gbp", source=src))
-        figs.append(Figure(f"{base}.variance", f"{name}: variance (actual - budget)", year, row["variance"], "gbp",
-                           row["actual"], row["budget"], src))
-
-    by_section = totals(ds.budget, year, thresholds=th).set_index("section")
-    for section, name in ((EXPENDITURE, "Spending"), (INCOME, "Income")):
-        # both sections always have figures: with no budget rows for the year they are missing ([x]), not absent
-        r = by_section.loc[section] if section in by_section.index else pd.Series(
-            {"budget": None, "actual": None, "variance": None, "variance_pct": None})
-        trio(f"budget.{section}", name, r)
-        figs.append(Figure(f"budget.{section}.variance_pct", f"{name}: variance as a percent of budget", year,
-                           r["variance_pct"], "percent", r["variance"], r["budget"], src))
-    for _, r in totals(ds.budget, year, by="category").iterrows():
-        if r["category"] in (EXPENDITURE, INCOME):
-            continue  # same as the section total
-        trio(f"budget.{slug(r['category'])}", r["category"].replace("_", " ").capitalize(), r)
-    for _, r in lines(ds.budget, year, th).iterrows():
-        trio(f"budget.line.{slug(r['line'])}", r["line"], r)
-        zero = not pd.isna(r["budget"]) and r["budget"] == 0
-        figs.append(Figure(f"budget.line.{slug(r['line'])}.variance_pct",
-                           f"{r['line']}: variance as a percent of budget"
-                           + (" (not applicable: the line has no budget)" if zero else ""), year,
-                           r["variance_pct"], "percent", r["variance"], r["budget"], src))
-    for section, what in ((EXPENDITURE, "spend"), (INCOME, "income")):
-        figs.append(Figure(f"budget.unbudgeted_{what}", f"Unbudgeted {what}: actual on {section} lines with a zero "
-                           "budget", year, unbudgeted(ds.budget, year, section), "gbp", source=src))
-    net = net_position(ds.budget, year)
-    figs.append(Figure("budget.net_position", "Net position: actual spending - actual income (positive is a deficit)",
-                       year, net["actual"], "gbp", source=src))
-    figs.append(Figure("budget.net_position_planned", "Planned net position: budgeted spending - budgeted income",
-                       year, net["budget"], "gbp", source=src))
-    csrc = ds.source("contributions")
-    c = contribution_shares(ds.contributions, ds.budget, year)
-    income = totals(ds.budget, year).set_index("section")["actual"].get(INCOME, pd.NA)
-    all_ = total(c["amount"]) if len(c) else None
-    figs.append(Figure("budget.contributions.total", "Partner contributions, all partners (council included)", year,
-                       all_, "gbp", source=csrc))
-    both = f"{csrc}; {src}"
-    figs.append(ratio("budget.contributions.share_of_income", "Partner contributions as a share of the year's income",
-                      year, all_, income, both, interval=False))
-    for _, r in c.iterrows():
-        figs.append(Figure(f"budget.contributions.{slug(r['organisation'])}", f"Contribution: {r['organisation']}", year,
-                           r["amount"], "gbp", source=csrc))
-        figs.append(ratio(f"budget.contributions.{slug(r['organisation'])}.share_of_income",
-                          f"Contribution of {r['organisation']} as a share of the year's income", year, r["amount"],
-                          income, both, interval=False))
-    rsrc = ds.source("reserves")
-    res = ds.reserves[ds.reserves["year"] == year]["brought_forward"]
-    bf = res.iloc[0] if len(res) else None
-    figs.append(Figure("budget.reserve.brought_forward", "Reserve brought forward from the previous year", year,
-                       bf, "gbp", source=rsrc))
-    figs.append(Figure("budget.reserve.after_year",
-                       "Reserve at the year end assuming the deficit is met from reserves (a surplus added to them): "
-                       "brought forward - net position", year, reserve_after_year(bf, net["actual"]), "gbp",
-                       source=f"{rsrc}; {src}"))
-    return figs
+    out["rag"] = words(rag(s, b, v, th[p]) for p, s, b, v in zip(out["partnership"], out["section"], out["budget"],
+                                                                 out["variance"]))
+    out["note"] = words(note(s, b, a, v, th[p]) for p, s, b, a, v in zip(out["partnership"], out["section"],
+                                                                         out["budget"], out["actual"], out["variance"]))
+    return {"budget.lines": out[cols].reset_index(drop=True)}

@@ -12,10 +12,11 @@ audits (no count of 20 gives 61%), but 1/14/7/1 of 23 rounds to exactly 4/61/30/
 The arithmetic is exact (fractions, not floats), so a tie such as 9 of 40 = 22.5% is a tie: it rounds
 to 23 half up and to 22 half even. Which rule the publisher used is not known, so both are offered.
 
-`inference` turns the smallest consistent counts into what the annual report's audit section says:
-the counts are an inference, not data, and the exact and trend tests run on them are labelled "if the
-counts were ...". The tests are those of the statistics issue (audits.mix_test and audits.trend_test,
-built on stats.exact_independence and stats.linear_trend).
+Figures (an annual report, for each year up to it published as percentages only): the sum of the
+percentages, the smallest consistent total under each rounding rule, the counts at the smallest total
+(half up); and the exact and trend tests of the audit grade mix run as if those counts were the data,
+labelled "if the counts were ..." (an inference, not data). Source: audit_shares.csv (and audits.csv for
+the tests). Details: "consistency.findings", one row per published year (what the scrutiny report lists).
 """
 from __future__ import annotations
 
@@ -25,11 +26,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
 
-from wsp_analysis.calc import audits as audit_calc
+from wsp_analysis.calc import stats
+from wsp_analysis.calc.audits import distribution
+from wsp_analysis.calc.register import is_missing
+from wsp_analysis.calc.rows import NAN, Block, objects, rows, slugs
+from wsp_analysis.calc.spans import THIS, spans
 from wsp_analysis.data import periods
-from wsp_analysis.calc.register import Figure, is_missing, slug
 
 HALF_UP, HALF_EVEN = "half_up", "half_even"
 ROUNDINGS = (HALF_UP, HALF_EVEN)
@@ -163,29 +170,146 @@ class YearFinding:
         return sum(self.percents) if self.complete else None
 
 
-def published_years(ds, year: str) -> list[str]:
-    """Years up to `year` whose audit grades are published as percentages only (no counts), oldest first."""
-    counted = set(audit_calc.year_counts(ds.audits, ds.partnership.grade_scale).index)
-    shares = ds.audit_shares
-    return sorted(y for y in set(shares["year"]) if y <= year and y not in counted)
+TABLES = ("audits", "audit_shares")
 
 
-def findings(ds, year: str, max_n: int = MAX_N) -> list[YearFinding]:
-    """For each published-percentage year up to `year`: smallest consistent counts under both rules."""
-    scale = tuple(ds.partnership.grade_scale)
-    out = []
-    for y in published_years(ds, year):
-        rows = ds.audit_shares[ds.audit_shares["year"] == y].set_index("grade")["percent"]
-        percents = tuple(None if g not in rows.index or pd.isna(rows[g]) else float(rows[g]) for g in scale)
-        percents = tuple(p if p is None or not float(p).is_integer() else int(p) for p in percents)
-        if any(p is None for p in percents):
-            out.append(YearFinding(y, scale, percents, None, None, ()))
+@lru_cache(maxsize=4096)
+def finding(year: str, grades: tuple[str, ...], percents: tuple, max_n: int = MAX_N) -> YearFinding:
+    """One published year's smallest consistent counts under both rules, and the next few totals that fit
+    (half up). Exact fractions; cached by the percentages."""
+    if any(p is None for p in percents):
+        return YearFinding(year, grades, percents, None, None, ())
+    dp = decimals_of(percents)
+    fits = consistent_counts(percents, max_n, HALF_UP, dp)
+    return YearFinding(year, grades, percents, fits[0] if fits else None, smallest(percents, max_n, HALF_EVEN, dp),
+                       tuple(f.n for f in fits[1:4]))
+
+
+def findings(tables, req: pd.DataFrame) -> list[tuple[str, str, str, YearFinding]]:
+    """(partnership, report, previous year, finding) for every year up to an annual report's year whose
+    grades are published as percentages only (no complete counts), oldest first."""
+    a, s = tables["audits"], tables["audit_shares"]
+    if s.empty:
+        return []
+    dist = distribution(tables, a, ["year"])
+    counted = set(map(tuple, dist[dist["total"].notna()][["partnership", "year"]].drop_duplicates().to_numpy()))
+    found: dict[str, list[YearFinding]] = {}
+    for (p, y), grp in s.groupby(["partnership", "year"], sort=True):
+        if (p, y) in counted:
             continue
-        dp = decimals_of(percents)
-        fits = consistent_counts(percents, max_n, HALF_UP, dp)
-        out.append(YearFinding(y, scale, percents, fits[0] if fits else None, smallest(percents, max_n, HALF_EVEN, dp),
-                               tuple(f.n for f in fits[1:4])))
+        by = dict(zip(grp["grade"], grp["percent"]))
+        scale = tuple(tables.config(p).grade_scale)
+        percents = tuple(None if g not in by or pd.isna(by[g]) else float(by[g]) for g in scale)
+        percents = tuple(v if v is None or not float(v).is_integer() else int(v) for v in percents)
+        found.setdefault(p, []).append(finding(y, scale, percents))
+    this = spans(req, (THIS,), quarterly=False)
+    return [(p, report, periods.previous_year(year), f) for p, report, year in
+            zip(this["partnership"], this["report"], this["year"]) for f in found.get(p, []) if f.year <= year]
+
+
+def _next_year(year: str) -> str:
+    y = periods.start_year(year) + 1
+    return f"{y}-{(y + 1) % 100:02d}"
+
+
+def assumed_counts(found) -> dict[str, tuple[int, ...]]:
+    """Year -> the smallest consistent counts under half up (years with none left out)."""
+    return {f.year: f.half_up.first for f in found if f.half_up is not None}
+
+
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every consistency figure of every annual request (see the module's docstring)."""
+    found = findings(tables, req)
+    if not found:
+        return []
+    f = pd.DataFrame({"partnership": objects([r[0] for r in found]), "report": objects([r[1] for r in found])})
+    fy = np.array([r[3].year for r in found], dtype=object)
+    f["span"] = fy
+    src = tables.source(f["partnership"], "audit_shares")
+    out = [rows(f, "consistency.percent_sum", "Sum of the published grade percentages, " + fy, fy,
+                [r[3].percent_sum if r[3].complete else NAN for r in found], "percent", source=src)]
+    for rule in ROUNDINGS:
+        fits = [getattr(r[3], rule) for r in found]
+        out.append(rows(f, f"consistency.smallest_n.{rule}", f"Smallest total of audits consistent with the published "
+                        f"percentages ({RULE_NAMES[rule]}; none up to {MAX_N}: blank), " + fy, fy,
+                        [x.n if x else NAN for x in fits], "count", source=src))
+    per_grade = [(i, j, g) for i, r in enumerate(found) for j, g in enumerate(r[3].grades)]
+    if per_grade:
+        idx = [i for i, _, _ in per_grade]
+        fg = f.iloc[idx].reset_index(drop=True)
+        grades = np.array([g for _, _, g in per_grade], dtype=object)
+        values = [found[i][3].half_up.first[j] if found[i][3].half_up else NAN for i, j, _ in per_grade]
+        out.append(rows(fg, "consistency.count." + slugs(grades), "Inferred audits graded " + grades
+                        + f" at the smallest consistent total ({RULE_NAMES[HALF_UP]}; an inference, not data), "
+                        + fy[idx], fy[idx], values, "count", source=tables.source(fg["partnership"], "audit_shares")))
+    return out + _tests(tables, found)
+
+
+def _tests(tables, found) -> list[Block]:
+    """The exact and trend tests as if the smallest consistent counts were the data."""
+    a = tables["audits"]
+    tests: dict[tuple, list] = {}
+    for p, report, prev, f in found:
+        tests.setdefault((p, report, prev), []).append(f)
+    keys = list(tests)
+    base = a.groupby(["partnership", "year", "grade"], dropna=False)["count"].sum(min_count=1).reset_index() \
+        if len(a) else pd.DataFrame(columns=["partnership", "year", "grade", "count"])
+    pairs = pd.DataFrame({"partnership": objects([k[0] for k in keys]), "t": np.arange(len(keys))})
+    assumed = [assumed_counts(tests[k]) for k in keys]
+    extra = pd.DataFrame([(k[0], i, y, g, c) for i, k in enumerate(keys) for y, cs in assumed[i].items()
+                          for g, c in zip(tables.config(k[0]).grade_scale, cs)],
+                         columns=["partnership", "t", "year", "grade", "count"])
+    long = pd.concat([pairs.merge(base, on="partnership"), extra], ignore_index=True)
+    comp = distribution(tables, long, ["t", "year"])
+    comp = comp[comp["total"].notna()]
+    vectors = {k: g["count"].to_numpy(dtype=float).astype(np.int64) for k, g in comp.groupby(["t", "year"], sort=False)}
+    mixes, mix_rows, trend_keys, trend_rows = [], [], [], []
+    for i, (p, report, prev) in enumerate(keys):
+        year = report  # an annual report's period is its year
+        if prev in assumed[i] and (i, year) in vectors:
+            mixes.append(np.array([vectors[(i, prev)], vectors[(i, year)]]))
+            mix_rows.append((p, report, year, prev, counts_text(assumed[i][prev])))
+        first = min(tests[keys[i]], key=lambda x: x.year).year
+        span_, y = [], first
+        while y <= year:
+            span_.append(y)
+            y = _next_year(y)
+        if len(span_) >= 3 and all((i, x) in vectors for x in span_):
+            trend_keys += [(i, len(trend_rows), x, periods.start_year(x) - periods.start_year(span_[0])) for x in span_]
+            trend_rows.append((p, report, year, span_[0]))
+    out = []
+    if mix_rows:
+        m = pd.DataFrame(mix_rows, columns=["partnership", "report", "span", "prev", "text"])
+        res = stats.fisher_2xk(mixes)
+        out.append(rows(m, "consistency.test.grade_mix", "Fisher's exact test, audit grade mix " + m["span"]
+                        + " against " + m["prev"] + ", if the counts were " + m["text"] + " in " + m["prev"]
+                        + " (p-value)", m["span"], [NAN if r.pvalue is None else r.pvalue for r in res], "p_value",
+                        source=tables.source(m["partnership"], "audits") + "; "
+                        + tables.source(m["partnership"], "audit_shares")))
+    if trend_rows:
+        tr = pd.DataFrame(trend_rows, columns=["partnership", "report", "span", "first"])
+        kf = pd.DataFrame(trend_keys, columns=["t", "group", "year", "u"])
+        cells = comp.merge(kf, on=["t", "year"])
+        cells = cells.assign(v=cells["grade_index"], row=cells["year"], col=cells["grade_index"])
+        p = stats.linear_trends(cells[["group", "u", "v", "row", "col", "count"]])["pvalue"]
+        out.append(rows(tr, "consistency.test.grade_trend", "Linear-by-linear trend test, audit grade mix "
+                        + tr["first"] + " to " + tr["span"] + ", if the counts were the smallest consistent with the "
+                        "published percentages (p-value)", tr["span"], p.reindex(range(len(tr))).to_numpy(), "p_value",
+                        source=tables.source(tr["partnership"], "audits") + "; "
+                        + tables.source(tr["partnership"], "audit_shares")))
     return out
+
+
+def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """"consistency.findings": partnership, report, year, grades, percents (as published, best grade first),
+    half_up (the smallest consistent counts, or None), half_up_n, half_even_n, larger (the next totals that
+    fit, half up), percent_sum (None when a percentage is missing)."""
+    cols = ["partnership", "report", "year", "grades", "percents", "half_up", "half_up_n", "half_even_n", "larger",
+            "percent_sum"]
+    found = findings(tables, req)
+    return {"consistency.findings": pd.DataFrame(
+        [(p, r, f.year, f.grades, f.percents, f.half_up.first if f.half_up else None, f.half_up.n if f.half_up else None,
+          f.half_even.n if f.half_even else None, f.larger, f.percent_sum) for p, r, _, f in found], columns=cols)}
 
 
 def counts_text(counts: Sequence[int], n: int | None = None) -> str:
@@ -199,132 +323,3 @@ def percents_text(percents: Sequence) -> str:
     return "/".join("[x]" if is_missing(p) else f"{p:g}%" for p in percents)
 
 
-@dataclass(frozen=True)
-class Inference:
-    """The tests of the statistics issue run on the smallest consistent counts ("if the counts were ...").
-
-    mix: Fisher's exact test, the year before `year` (inferred) against `year`; trend: the linear-by-linear
-    trend test across every year from the first published one to `year`. Either is None when it cannot be
-    run (a year with no consistent counts, or `year` itself without counts)."""
-
-    year: str
-    previous: str
-    assumed: dict  # year -> counts assumed (smallest consistent, half up), grades best first
-    mix: object | None  # stats.TestResult
-    trend: object | None
-    trend_years: tuple[str, ...]
-
-
-def assumed_counts(found: Sequence[YearFinding]) -> dict[str, tuple[int, ...]]:
-    """Year -> the smallest consistent counts under half up (years with none left out)."""
-    return {f.year: f.half_up.first for f in found if f.half_up is not None}
-
-
-def with_assumed(ds, assumed: dict[str, tuple[int, ...]]) -> pd.DataFrame:
-    """audits.csv's rows plus one row per assumed count, shaped like audits.csv, for audits.mix_test/trend_test."""
-    scale = list(ds.partnership.grade_scale)
-    extra = [{"year": y, "quarter": "Q1", "theme": "assumed", "grade": g, "count": c, "source": "inferred"}
-             for y, counts in assumed.items() for g, c in zip(scale, counts)]
-    base = ds.audits[["year", "quarter", "theme", "grade", "count", "source"]]
-    frame = pd.concat([base, pd.DataFrame(extra, columns=base.columns)], ignore_index=True)
-    frame["count"] = frame["count"].astype("Int64")
-    return frame
-
-
-def inference(ds, year: str, max_n: int = MAX_N) -> Inference | None:
-    """The exact and trend tests run as if the smallest consistent counts were the data.
-    None when no year before `year` is published as percentages only."""
-    found = findings(ds, year, max_n)
-    if not found:
-        return None
-    scale = list(ds.partnership.grade_scale)
-    prev = periods.previous_year(year)
-    assumed = assumed_counts(found)
-    frame = with_assumed(ds, assumed)
-    counted = set(audit_calc.year_counts(frame, scale).index)
-    mix = audit_calc.mix_test(frame, scale, year, prev) if prev in assumed and year in counted else None
-    first = min(found, key=lambda f: f.year).year
-    span, y = [], first
-    while y <= year:
-        span.append(y)
-        y = _next_year(y)
-    trend = audit_calc.trend_test(frame, scale, span) if len(span) >= 3 and all(s in counted for s in span) else None
-    return Inference(year, prev, assumed, mix, trend, tuple(span))
-
-
-def _next_year(year: str) -> str:
-    y = periods.start_year(year) + 1
-    return f"{y}-{(y + 1) % 100:02d}"
-
-
-def figures(ds, year: str, max_n: int = MAX_N) -> list[Figure]:
-    """The consistency findings as figures (period: the published year; the tests: `year`).
-
-    consistency.percent_sum (percent), consistency.smallest_n.half_up / .half_even (count; empty when no
-    total up to max_n fits), consistency.count.<grade> (count at the smallest total, half up), and
-    consistency.test.grade_mix / .grade_trend (p_value, labelled "if the counts were ...")."""
-    src = ds.source("audit_shares")
-    figs: list[Figure] = []
-    found = findings(ds, year, max_n)
-    for f in found:
-        figs.append(Figure("consistency.percent_sum", f"Sum of the published grade percentages, {f.year}", f.year,
-                           f.percent_sum, "percent", source=src))
-        for rule, fit in ((HALF_UP, f.half_up), (HALF_EVEN, f.half_even)):
-            figs.append(Figure(f"consistency.smallest_n.{rule}",
-                               f"Smallest total of audits consistent with the published percentages "
-                               f"({RULE_NAMES[rule]}; none up to {max_n}: blank), {f.year}",
-                               f.year, fit.n if fit else None, "count", source=src))
-        for i, g in enumerate(f.grades):
-            c = f.half_up.first[i] if f.half_up else None
-            figs.append(Figure(f"consistency.count.{slug(g)}",
-                               f"Inferred audits graded {g} at the smallest consistent total ({RULE_NAMES[HALF_UP]}; "
-                               f"an inference, not data), {f.year}", f.year, c, "count", source=src))
-    inf = inference(ds, year, max_n)
-    if inf is not None:
-        srcs = f"{ds.source('audits')}; {src}"
-        if inf.mix is not None:
-            figs.append(Figure("consistency.test.grade_mix",
-                               f"Fisher's exact test, audit grade mix {year} against {inf.previous}, if the counts were "
-                               f"{counts_text(inf.assumed[inf.previous])} in {inf.previous} (p-value)", year,
-                               inf.mix.pvalue, "p_value", source=srcs))
-        if inf.trend is not None:
-            figs.append(Figure("consistency.test.grade_trend",
-                               f"Linear-by-linear trend test, audit grade mix {inf.trend_years[0]} to {year}, if the "
-                               "counts were the smallest consistent with the published percentages (p-value)", year,
-                               inf.trend.pvalue, "p_value", source=srcs))
-    return figs
-
-
-def messages(ds, year: str, max_n: int = MAX_N) -> list[str]:
-    """For the annual report's audit section: what the counts behind earlier years' published percentages
-    could have been, and the exact and trend tests run on them, each labelled "if the counts were ..." (an
-    inference, not data). Empty when every earlier year has counts."""
-    from wsp_analysis.report import messages as narrative  # here: narrative is large and only this function needs it
-
-    found = [f for f in findings(ds, year, max_n) if f.complete]
-    if not found:
-        return []
-    scale = [g.lower() for g in ds.partnership.grade_scale]
-    fitted = [f for f in found if f.half_up is not None]
-    odd = [f"{f.year}'s add to {f.percent_sum:g}%" for f in found if f.percent_sum != 100]
-    text = (f"The grades for {narrative.listing([f.year for f in found])} were published as percentages without "
-            "counts" + (f" ({narrative.listing(odd)}, through rounding)" if odd else "") + ".")
-    if fitted:
-        text += (" As an inference, not data: the smallest counts that round to them are "
-                 + narrative.listing([f"{counts_text(f.half_up.first)} in {f.year}" for f in fitted])
-                 + f" ({'/'.join(scale)}, rounding half up). The real totals may be larger; these are only the "
-                   "smallest that fit.")
-    none = [f.year for f in found if f.half_up is None]
-    if none:
-        text += f" No counts of up to {max_n} audits round to the percentages published for {narrative.listing(none)}."
-    out = [text]
-    inf = inference(ds, year, max_n)
-    if inf is not None and inf.mix is not None and inf.mix.pvalue is not None:
-        fisher = "Fisher's exact test"
-        out.append(f"If the counts were {counts_text(inf.assumed[inf.previous])} in {inf.previous}, the change in the "
-                   f"grade mix to {year} would be {narrative.verdict(inf.mix.pvalue, fisher)}.")
-    if inf is not None and inf.trend is not None and inf.trend.pvalue is not None:
-        out.append(f"If the counts were those for {inf.trend_years[0]} to {inf.previous}, any steady drift in grades "
-                   f"from {inf.trend_years[0]} to {year} would be "
-                   f"{narrative.verdict(inf.trend.pvalue, 'linear-by-linear trend test')}.")
-    return out

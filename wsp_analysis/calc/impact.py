@@ -13,104 +13,129 @@ Per course and year (the financial year of the session's date):
 - follow-up response rate: follow-up forms returned / delegates evaluated, and the same change,
   test and effect size for the follow-up rating against the pre-course one (does it last?).
 
-A year with no evaluation rows has every figure missing (not available), never 0.
+A year with no evaluation rows has every figure missing (not available), never 0. Source: evaluations.csv.
+Details: "impact.courses", the courses evaluated in the year (names beside their figures).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from wsp_analysis.data import periods
 from wsp_analysis.calc import stats
-from wsp_analysis.calc.register import Figure, ratio, slug
+from wsp_analysis.calc.rows import NAN, Block, num, objects, ratio, rows, slugs
+from wsp_analysis.calc.spans import THIS, spans
+from wsp_analysis.data import periods
 
+TABLES = ("evaluations",)
 ALL = "All courses"
-COLUMNS = ["course", "delegates", "paired", "pre_mean", "post_mean", "change_mean", "improved", "improved_share",
-           "pvalue", "effect_size", "follow_up_returned", "follow_up_rate", "follow_up_paired",
-           "follow_up_change_mean", "follow_up_pvalue", "follow_up_effect_size"]
 
 
-def of_year(evaluations: pd.DataFrame, year: str) -> pd.DataFrame:
-    """The evaluation rows whose session falls in the financial year."""
-    if evaluations.empty:
-        return evaluations
-    first, last = periods.year_dates(year)
-    return evaluations[[first <= d <= last for d in evaluations["date"]]]
+def _years(e: pd.DataFrame) -> np.ndarray:
+    """The financial year of each evaluation's session date, each distinct date worked out once."""
+    codes, distinct = pd.factorize(pd.Series(e["date"], dtype=object))
+    years = np.array([periods.of_date(d)[0] for d in distinct], dtype=object)
+    return years[codes] if len(codes) else np.empty(0, dtype=object)
 
 
-def _summary(course: str, rows: pd.DataFrame, test: bool = True) -> dict:
-    pre, post, fu = (rows[c].astype("Float64") for c in ("pre_rating", "post_rating", "follow_up_rating"))
-    paired = pre.notna() & post.notna()
-    fpaired = pre.notna() & fu.notna()
-    d = (post - pre)[paired]
-    fd = (fu - pre)[fpaired]
-    sr = stats.signed_rank(pre[paired].tolist(), post[paired].tolist()) if test and paired.any() else None
-    fsr = stats.signed_rank(pre[fpaired].tolist(), fu[fpaired].tolist()) if test and fpaired.any() else None
-    n, np_, nf = len(rows), int(paired.sum()), int(fu.notna().sum())
-    mean = lambda s: float(s.mean()) if len(s) else None  # noqa: E731
-    improved = int((d > 0).sum())
-    return {
-        "course": course, "delegates": n, "paired": np_,
-        "pre_mean": mean(pre[paired]), "post_mean": mean(post[paired]), "change_mean": mean(d),
-        "improved": improved, "improved_share": improved / np_ if np_ else None,
-        "pvalue": sr.pvalue if sr else None, "effect_size": sr.effect_size if sr else None,
-        "follow_up_returned": nf, "follow_up_rate": nf / n if n else None,
-        "follow_up_paired": int(fpaired.sum()), "follow_up_change_mean": mean(fd),
-        "follow_up_pvalue": fsr.pvalue if fsr else None, "follow_up_effect_size": fsr.effect_size if fsr else None,
-    }
+def summary(tables, req: pd.DataFrame) -> pd.DataFrame:
+    """One row per course evaluated in each annual request's year (alphabetical), then "All courses"
+    (pooled counts, means and rates; no test, because a delegate may attend several courses): partnership,
+    report, period, span, course, delegates, paired, pre_mean, post_mean, change_mean (rating points),
+    improved, follow_up_returned, follow_up_paired, follow_up_change_mean, and for courses pvalue,
+    effect_size, follow_up_pvalue, follow_up_effect_size (NaN where not computable)."""
+    this = spans(req, (THIS,), quarterly=False)
+    e = tables["evaluations"].assign(year=lambda f: _years(f))
+    e = e.merge(this[["partnership", "report", "year", "period", "span"]], on=["partnership", "year"])
+    if e.empty:
+        return pd.DataFrame(columns=["partnership", "report", "period", "span", "course"])
+    pre, post, fu = (num(e[c]) for c in ("pre_rating", "post_rating", "follow_up_rating"))
+    paired, fpaired = ~np.isnan(pre) & ~np.isnan(post), ~np.isnan(pre) & ~np.isnan(fu)
+    d, fd = np.where(paired, post - pre, 0.0), np.where(fpaired, fu - pre, 0.0)
+    keys = ["partnership", "report", "period", "span"]
+
+    def summarise(by: list[str]) -> pd.DataFrame:
+        ids, groups = pd.factorize(pd.MultiIndex.from_frame(e[by]), sort=True)
+        k = len(groups)
+        count = lambda w=None: np.bincount(ids, weights=w, minlength=k)  # noqa: E731
+        n_paired, n_fpaired = count(paired), count(fpaired)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = lambda w, n: np.where(n > 0, count(w) / n, NAN)  # noqa: E731
+            out = pd.DataFrame({
+                "delegates": count(), "paired": n_paired, "pre_mean": mean(np.where(paired, pre, 0.0), n_paired),
+                "post_mean": mean(np.where(paired, post, 0.0), n_paired), "change_mean": mean(d, n_paired),
+                "improved": count(paired & (d > 0)), "follow_up_returned": count(~np.isnan(fu)),
+                "follow_up_paired": n_fpaired, "follow_up_change_mean": mean(fd, n_fpaired)})
+        keys_frame = groups.to_frame(index=False).astype(object)
+        keys_frame.columns = by
+        out = pd.concat([keys_frame, out], axis=1)
+        if "course" in by:  # the Wilcoxon signed-rank tests, every course of every report at once
+            for prefix, after, mask in (("", post, paired), ("follow_up_", fu, fpaired)):
+                res = stats.signed_ranks(ids[mask], pre[mask], after[mask]).reindex(range(k))
+                out[f"{prefix}pvalue"] = res["pvalue"].to_numpy(dtype=float)
+                out[f"{prefix}effect_size"] = res["effect_size"].to_numpy(dtype=float)
+        return out
+
+    courses = summarise([*keys, "course"])
+    whole = summarise(keys).assign(course=ALL)
+    return pd.concat([courses, whole], ignore_index=True).sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def course_table(evaluations: pd.DataFrame, year: str) -> pd.DataFrame:
-    """One row per course evaluated in the year (alphabetical), then "All courses" (pooled counts,
-    means and rates; no test, because a delegate may attend several courses). Empty when the year
-    has no evaluation rows. Columns: COLUMNS (p-values and effect sizes None where not computable)."""
-    rows = of_year(evaluations, year)
-    if rows.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    out = [_summary(course, grp) for course, grp in rows.groupby("course", sort=True)]
-    out.append(_summary(ALL, rows, test=False))
-    return pd.DataFrame(out, columns=COLUMNS)
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every training impact figure of every annual request (see the module's docstring)."""
+    this = spans(req, (THIS,), quarterly=False)
+    both = summary(tables, req)
+    has = set(zip(both["partnership"], both["report"]))
+    none = this[np.array([(p, r) not in has for p, r in zip(this["partnership"], this["report"])], dtype=bool)]
+    out = [rows(none, "impact.delegates", "Delegates with a training evaluation record (not available: no "
+                "evaluation forms in the data for the year)", none["period"], NAN, "count",
+                source=tables.source(none["partnership"], "evaluations"))]
+    if both.empty:
+        return out
+    allc = both["course"] == ALL
+    base = objects(np.where(allc, "impact", "impact.course." + pd.Series(slugs(both["course"]), index=both.index)),
+                   both.index)
+    of = objects(np.where(allc, "all courses", both["course"]), both.index)
+    src = tables.source(both["partnership"], "evaluations")
+    y = both["period"]
+    out += [
+        rows(both, base + ".delegates", "Delegates with a training evaluation record, " + of, y, both["delegates"],
+             "count", source=src),
+        rows(both, base + ".paired", "Delegates who rated their knowledge before and after the course, " + of, y,
+             both["paired"], "count", source=src),
+        rows(both, base + ".pre_mean", "Mean self-rated knowledge before the course (1-5), " + of, y,
+             both["pre_mean"], "rating", denominator=both["paired"], source=src),
+        rows(both, base + ".post_mean", "Mean self-rated knowledge at the end of the course (1-5), " + of, y,
+             both["post_mean"], "rating", denominator=both["paired"], source=src),
+        rows(both, base + ".change_mean", "Mean change in self-rated knowledge, end of course - before, " + of, y,
+             both["change_mean"], "rating", denominator=both["paired"], source=src),
+        ratio(both, base + ".improved", "Share of delegates whose self-rated knowledge rose by the end of the "
+              "course, " + of, y, both["improved"], both["paired"], src),
+        ratio(both, base + ".follow_up_rate", "Share of delegates who returned the eight-week follow-up evaluation, "
+              + of, y, both["follow_up_returned"], both["delegates"], src),
+        rows(both, base + ".follow_up_change_mean", "Mean change in self-rated knowledge, eight weeks after - "
+             "before, " + of, y, both["follow_up_change_mean"], "rating", denominator=both["follow_up_paired"],
+             source=src),
+    ]
+    c = both[~allc]
+    b, o, s, yy = base[c.index], of[c.index], src[c.index], c["period"]
+    out += [
+        rows(c, b + ".test", "Wilcoxon signed-rank test: self-rated knowledge at the end of the course against "
+             "before, " + o + " (p-value)", yy, c["pvalue"], "p_value", source=s),
+        rows(c, b + ".effect_size", "Effect size (matched-pairs rank-biserial correlation): end of course against "
+             "before, " + o, yy, c["effect_size"], "effect_size", source=s),
+        rows(c, b + ".follow_up_test", "Wilcoxon signed-rank test: self-rated knowledge eight weeks after the "
+             "course against before, " + o + " (p-value)", yy, c["follow_up_pvalue"], "p_value", source=s),
+        rows(c, b + ".follow_up_effect_size", "Effect size (matched-pairs rank-biserial correlation): eight weeks "
+             "after against before, " + o, yy, c["follow_up_effect_size"], "effect_size", source=s),
+    ]
+    return out
 
 
-def figures(ds, year: str) -> list[Figure]:
-    src = ds.source("evaluations")
-    table = course_table(ds.evaluations, year)
-    figs: list[Figure] = []
-    if table.empty:
-        return [Figure("impact.delegates", "Delegates with a training evaluation record (not available: no "
-                       "evaluation forms in the data for the year)", year, None, "count", source=src)]
-    for _, r in table.iterrows():
-        whole = r["course"] == ALL
-        base = "impact" if whole else f"impact.course.{slug(r['course'])}"
-        of = "all courses" if whole else r["course"]
-        figs += [
-            Figure(f"{base}.delegates", f"Delegates with a training evaluation record, {of}", year, r["delegates"],
-                   "count", source=src),
-            Figure(f"{base}.paired", f"Delegates who rated their knowledge before and after the course, {of}", year,
-                   r["paired"], "count", source=src),
-            Figure(f"{base}.pre_mean", f"Mean self-rated knowledge before the course (1-5), {of}", year,
-                   r["pre_mean"], "rating", denominator=r["paired"], source=src),
-            Figure(f"{base}.post_mean", f"Mean self-rated knowledge at the end of the course (1-5), {of}", year,
-                   r["post_mean"], "rating", denominator=r["paired"], source=src),
-            Figure(f"{base}.change_mean", f"Mean change in self-rated knowledge, end of course - before, {of}",
-                   year, r["change_mean"], "rating", denominator=r["paired"], source=src),
-            ratio(f"{base}.improved", f"Share of delegates whose self-rated knowledge rose by the end of the course, "
-                                      f"{of}", year, r["improved"], r["paired"], src),
-            ratio(f"{base}.follow_up_rate", f"Share of delegates who returned the eight-week follow-up evaluation, "
-                                            f"{of}", year, r["follow_up_returned"], r["delegates"], src),
-            Figure(f"{base}.follow_up_change_mean", f"Mean change in self-rated knowledge, eight weeks after - "
-                   f"before, {of}", year, r["follow_up_change_mean"], "rating", denominator=r["follow_up_paired"],
-                   source=src),
-        ]
-        if whole:
-            continue
-        figs += [
-            Figure(f"{base}.test", f"Wilcoxon signed-rank test: self-rated knowledge at the end of the course against "
-                   f"before, {of} (p-value)", year, r["pvalue"], "p_value", source=src),
-            Figure(f"{base}.effect_size", f"Effect size (matched-pairs rank-biserial correlation): end of course "
-                   f"against before, {of}", year, r["effect_size"], "effect_size", source=src),
-            Figure(f"{base}.follow_up_test", f"Wilcoxon signed-rank test: self-rated knowledge eight weeks after the "
-                   f"course against before, {of} (p-value)", year, r["follow_up_pvalue"], "p_value", source=src),
-            Figure(f"{base}.follow_up_effect_size", f"Effect size (matched-pairs rank-biserial correlation): eight "
-                   f"weeks after against before, {of}", year, r["follow_up_effect_size"], "effect_size", source=src),
-        ]
-    return figs
+def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """"impact.courses": partnership, report, course, base (the course's figure ids begin with it), one row
+    per course evaluated in an annual report's year, then "All courses" (base "impact")."""
+    s = summary(tables, req)
+    if s.empty:
+        return {"impact.courses": pd.DataFrame(columns=["partnership", "report", "course", "base"])}
+    base = np.where(s["course"] == ALL, "impact", "impact.course." + pd.Series(slugs(s["course"]), index=s.index))
+    return {"impact.courses": s[["partnership", "report", "course"]].assign(base=base)}

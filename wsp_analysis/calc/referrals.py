@@ -1,13 +1,24 @@
 """Referral volumes: serious-incident referrals to the partnership, the share meeting rapid-review
-criteria, and other referral routes (e.g. a self-neglect panel) by quarter."""
+criteria, and other referral routes (e.g. a self-neglect panel) by quarter.
+
+Figures (calc.spans for the periods): for every report, serious-incident referrals received, those
+that met rapid-review criteria and the share, over its span, and the same for the year before (an
+annual report) or the year to date and the same quarter a year earlier (a quarterly report); every other
+referral route and measure the data holds, likewise; an annual report adds the change in referrals
+received since the year before and, for a route given by quarter, each quarter's count.
+Source: referrals.csv (a whole-year row, or one row per quarter; a quarter's blank count is missing).
+"""
 from __future__ import annotations
 
 import pandas as pd
 
+from wsp_analysis.calc.rows import Block, num, ratio, rows
+from wsp_analysis.calc.spans import PREV, THIS, YTD, span_key, spans, sum_over_spans
 from wsp_analysis.data import periods
-from wsp_analysis.calc.register import Figure, ratio
 
+TABLES = ("referrals",)
 SERIOUS = "serious_incident"  # Working Together: referrals considered for notification and rapid review
+HEADLINE = ("received", "met_rapid_review_criteria")  # the serious-incident measures with their own ids
 TYPE_NAMES = {
     SERIOUS: "serious-incident referrals",
     "self_neglect_panel": "referrals to the self-neglect panel",
@@ -19,6 +30,7 @@ MEASURE_NAMES = {
     "progressed_to_statutory_review": "that progressed to a statutory review",
     "completed_awaiting_publication": "completed and awaiting publication",
 }
+KEYS = ["referral_type", "measure"]
 
 
 def label(referral_type: str, measure: str) -> str:
@@ -28,81 +40,86 @@ def label(referral_type: str, measure: str) -> str:
     return f"{t[0].upper()}{t[1:]} {m}"
 
 
-def year_volumes(referrals: pd.DataFrame, year: str) -> pd.DataFrame:
-    """One row per referral_type and measure with the year's count.
-
-    The count is the whole-year row, or the sum of the four quarters when all four are
-    present; otherwise missing. `quarter_rows` counts the quarter rows given and
-    `quarters_known` how many of them had a count.
-    """
-    rows = referrals[referrals["year"] == year]
-    out = []
-    for (rtype, measure), grp in rows.groupby(["referral_type", "measure"], sort=False):
-        whole = grp[grp["quarter"].isna()]
-        quarters = grp[grp["quarter"].notna()]
-        if len(whole):
-            count = whole["count"].iloc[0]
-        elif set(quarters["quarter"]) == set(periods.QUARTERS) and quarters["count"].notna().all():
-            count = quarters["count"].sum()
-        else:
-            count = pd.NA
-        out.append({"referral_type": rtype, "measure": measure, "count": count,
-                    "quarter_rows": len(quarters), "quarters_known": int(quarters["count"].notna().sum())})
-    frame = pd.DataFrame(out, columns=["referral_type", "measure", "count", "quarter_rows", "quarters_known"])
-    frame["count"] = frame["count"].astype("Int64")
-    return frame
+def _volumes(r: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    return sum_over_spans(r, KEYS, ["count"], targets)
 
 
-def quarter_volumes(referrals: pd.DataFrame, year: str, referral_type: str, measure: str = "received") -> pd.DataFrame:
-    """Count per quarter (Q1-Q4 always listed; missing where not published)."""
-    rows = referrals[(referrals["year"] == year) & (referrals["referral_type"] == referral_type)
-                     & (referrals["measure"] == measure) & referrals["quarter"].notna()]
-    counts = rows.set_index("quarter")["count"].reindex(list(periods.QUARTERS))
-    return pd.DataFrame({"quarter": list(periods.QUARTERS), "count": counts.to_numpy()}).astype({"count": "Int64"})
-
-
-def quarters_volume(referrals: pd.DataFrame, year: str, quarters, referral_type: str, measure: str):
-    """Sum of the given quarters' counts; missing unless every quarter has a count."""
-    rows = referrals[(referrals["year"] == year) & referrals["quarter"].isin(list(quarters))
-                     & (referrals["referral_type"] == referral_type) & (referrals["measure"] == measure)]
-    if set(rows["quarter"]) != set(quarters) or rows["count"].isna().any():
-        return pd.NA
-    return rows["count"].sum()
-
-
-def volume(referrals: pd.DataFrame, year: str, referral_type: str, measure: str):
-    v = year_volumes(referrals, year)
-    hit = v[(v["referral_type"] == referral_type) & (v["measure"] == measure)]
-    return hit["count"].iloc[0] if len(hit) else pd.NA
-
-
-def figures(ds, year: str) -> list[Figure]:
-    src = ds.source("referrals")
-    prev = periods.previous_year(year)
-    r = ds.referrals
-    received, received_prev = volume(r, year, SERIOUS, "received"), volume(r, prev, SERIOUS, "received")
-    rapid = volume(r, year, SERIOUS, "met_rapid_review_criteria")
-    figs = [
-        Figure("referrals.received", "Serious-incident referrals to the partnership", year, received, "count", source=src),
-        Figure("referrals.received", "Serious-incident referrals to the partnership", prev, received_prev, "count",
-               source=src),
-        Figure("referrals.received_change", f"Change in serious-incident referrals since {prev}", year,
-               None if pd.isna(received) or pd.isna(received_prev) else received - received_prev, "count",
-               received, received_prev, src),
-        Figure("referrals.rapid_reviews", "Referrals that met the criteria for a rapid review", year, rapid, "count",
-               source=src),
-        ratio("referrals.rapid_review_rate", "Share of serious-incident referrals that met rapid-review criteria", year,
-              rapid, received, src),
+def _serious(tables, sp: pd.DataFrame) -> list[Block]:
+    """received, rapid_reviews and rapid_review_rate for every span (always stated, blank without data)."""
+    r = tables["referrals"]
+    got = {m: _volumes(r, sp.assign(referral_type=SERIOUS, measure=m))["count"].to_numpy() for m in HEADLINE}
+    src = tables.source(sp["partnership"], "referrals")
+    received, rapid = got["received"], got["met_rapid_review_criteria"]
+    return [
+        rows(sp, "referrals.received" + sp["suffix"], "Serious-incident referrals to the partnership" + sp["when"],
+             sp["period"], received, "count", source=src),
+        rows(sp, "referrals.rapid_reviews" + sp["suffix"], "Referrals that met the criteria for a rapid review"
+             + sp["when"], sp["period"], rapid, "count", source=src),
+        ratio(sp, "referrals.rapid_review_rate" + sp["suffix"], "Share of serious-incident referrals that met "
+              "rapid-review criteria" + sp["when"], sp["period"], rapid, received, src),
     ]
-    known = {"received", "met_rapid_review_criteria"}
-    for _, v in year_volumes(r, year).iterrows():
-        if v["referral_type"] == SERIOUS and v["measure"] in known:
-            continue
-        name = label(v["referral_type"], v["measure"])
-        figs.append(Figure(f"referrals.{v['referral_type']}.{v['measure']}", name, year, v["count"], "count",
-                           source=src))
-        if v["quarter_rows"]:
-            for _, q in quarter_volumes(r, year, v["referral_type"], v["measure"]).iterrows():
-                figs.append(Figure(f"referrals.{v['referral_type']}.{v['measure']}", name,
-                                   periods.period_label(year, q["quarter"]), q["count"], "count", source=src))
-    return figs
+
+
+def _routes(tables, sp: pd.DataFrame, pairs: pd.DataFrame) -> list[Block]:
+    """Every other route and measure over every span: `pairs` holds partnership (and year, to keep a
+    year's own routes), referral_type and measure."""
+    t = sp.merge(pairs, on=[c for c in ("partnership", "year") if c in pairs], how="inner")
+    t = t[~((t["referral_type"] == SERIOUS) & t["measure"].isin(HEADLINE))]
+    if t.empty:
+        return []
+    v = _volumes(tables["referrals"], t)
+    names = pd.Series([label(a, b) for a, b in zip(v["referral_type"], v["measure"])], index=v.index, dtype=object)
+    return [rows(v, "referrals." + v["referral_type"] + "." + v["measure"] + v["suffix"], names + v["when"],
+                 v["period"], v["count"], "count", source=tables.source(v["partnership"], "referrals"))]
+
+
+def _annual(tables, req: pd.DataFrame) -> list[Block]:
+    r = tables["referrals"]
+    this = spans(req, (THIS,), quarterly=False)
+    prev = spans(req, (PREV,), quarterly=False)
+    out = _serious(tables, this)
+    before = _serious(tables, prev)[0]  # received in the year before, stated for the comparison
+    out.append(before)
+    received, received_before = out[0]["value"], before["value"]
+    out.append(rows(this, "referrals.received_change", "Change in serious-incident referrals since " + this["year"]
+                    .map(periods.previous_year), this["period"], received - received_before, "count", received,
+                    received_before, tables.source(this["partnership"], "referrals")))
+    # other routes of the year, and each quarter's count of a route given by quarter
+    pairs = this[["partnership", "year"]].merge(r, on=["partnership", "year"])[["partnership", "year", *KEYS]]
+    out += _routes(tables, this, pairs.drop_duplicates())
+    by_q = this.merge(r[r["quarter"].notna()], on=["partnership", "year"])
+    by_q = by_q[~((by_q["referral_type"] == SERIOUS) & by_q["measure"].isin(HEADLINE))]
+    if len(by_q):
+        quarters = by_q[["partnership", "report", "year", *KEYS]].drop_duplicates()
+        q = quarters.merge(pd.DataFrame({"quarter": periods.QUARTERS}), how="cross")
+        q = q.merge(by_q[["partnership", "year", "quarter", *KEYS, "count"]], on=["partnership", "year", "quarter",
+                                                                                 *KEYS], how="left")
+        q["span"] = [span_key(y, (qq,)) for y, qq in zip(q["year"], q["quarter"])]
+        names = pd.Series([label(a, b) for a, b in zip(q["referral_type"], q["measure"])], index=q.index)
+        out.append(rows(q, "referrals." + q["referral_type"] + "." + q["measure"], names, q["year"] + "-" + q["quarter"],
+                        num(q["count"]), "count", source=tables.source(q["partnership"], "referrals")))
+    return out
+
+
+def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
+    r = tables["referrals"]
+    sp = spans(req, (THIS, YTD, PREV), quarterly=True)
+    # the same quarter a year earlier only when the data has rows for it
+    held = r[["partnership", "year", "quarter"]].drop_duplicates()
+    prev = sp[sp["which"] == PREV].assign(quarter=[q[0] for q in sp[sp["which"] == PREV]["quarters"]])
+    keep = prev.merge(held, on=["partnership", "year", "quarter"], how="left", indicator=True)["_merge"] == "both"
+    sp = pd.concat([sp[sp["which"] != PREV], prev[keep.to_numpy()].drop(columns="quarter")], ignore_index=True)
+    # routes reported by quarter in any year (anything given only for whole years would be all [x] here)
+    pairs = r[r["quarter"].notna()][["partnership", *KEYS]].drop_duplicates()
+    return _serious(tables, sp) + _routes(tables, sp, pairs)
+
+
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every referral figure of every request (see the module's docstring)."""
+    out = []
+    if req["quarter"].isna().any():
+        out += _annual(tables, req)
+    if req["quarter"].notna().any():
+        out += _quarterly(tables, req)
+    return out
+

@@ -102,12 +102,37 @@ def pct_change(id: str, label: str, period: str, current, previous, source: str)
 
 
 class Register:
-    """An ordered set of figures, unique on (id, period), with lookups for notebooks and narrative."""
+    """An ordered set of figures, unique on (id, period), with lookups for notebooks and narrative.
 
-    def __init__(self, figures: Iterable[Figure] = ()):
+    What a report states comes from here only. Besides the figures a register made by calc.compute
+    carries:
+    - `coverage`: one row per figure family and span of the report (calc.spans), with `has_data`, so
+      display code knows whether a period had any data at all without guessing from values;
+    - `details`: named tables of words a page lists beside its figures (each action's text and dates,
+      who attended an event, each budget line's judgement), computed with the figures;
+    - `partnership`: the partnership's configuration (name, grade scale, thresholds), and `label`, its
+      folder as sources name it ("data/walsall").
+    """
+
+    def __init__(self, figures: Iterable[Figure] = (), coverage: pd.DataFrame | None = None,
+                 details: dict[str, pd.DataFrame] | None = None, partnership=None, label: str = ""):
         self._figs: dict[tuple[str, str], Figure] = {}
         for f in figures:
             self.add(f)
+        self.coverage = coverage if coverage is not None else pd.DataFrame(columns=["family", "span", "has_data"])
+        self.details = dict(details or {})
+        self.partnership = partnership
+        self.label = label
+
+    def has_data(self, family: str, span: str) -> bool:
+        """Whether the family's tables have any row in the span ("2023-24", "2023-24:Q3", "2023-24:Q1-Q3")."""
+        c = self.coverage
+        hit = c[(c["family"] == family) & (c["span"] == span)]
+        return bool(len(hit)) and bool(hit["has_data"].iloc[0])
+
+    def detail(self, name: str) -> pd.DataFrame:
+        """A details table by name (an empty frame when the report has none)."""
+        return self.details.get(name, pd.DataFrame())
 
     def add(self, fig: Figure) -> None:
         key = (fig.id, fig.period)
@@ -166,6 +191,25 @@ def write_csv(figures: Iterable[Figure], path: str | Path) -> Path:
         for fig in figures:
             w.writerow([_cell(getattr(fig, c)) for c in COLUMNS])
     return path
+
+
+def write_frame(frame: pd.DataFrame, out=None) -> None:
+    """Write a frame of figures (every(): partnership, then figures.csv's columns) as CSV in figures.csv's
+    cell format (unrounded values, empty for missing) to `out`: a path, or a text stream (standard output
+    by default)."""
+    import sys
+
+    def write(f):
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(list(frame.columns))
+        for row in frame.itertuples(index=False, name=None):
+            w.writerow([_cell(v) for v in row])
+
+    if out is None or not isinstance(out, (str, Path)):
+        write(out or sys.stdout)
+    else:
+        with Path(out).open("w", newline="", encoding="utf-8") as f:
+            write(f)
 
 
 def read_csv(path: str | Path) -> Register:

@@ -9,6 +9,12 @@ compares the grades that stand, in percentage points, with Fisher's exact test o
 
 A partnership that publishes no grades (Walsall) has no rows in section11.csv: every grade figure is
 then not available, never 0, and the report lists who attended the assurance event instead.
+
+Figures: an annual report's round (period: its year), with the previous round's for comparison; a
+quarterly report's the year's round as recorded (ids end .ytd: a round is yearly), attendance counted up
+to the quarter's last day. Computed per report. Source: section11.csv, section11_attendance.csv. Details:
+"section11.agencies" (each agency of the round, with its figure ids), "section11.lowered" (the
+self-grades moderated lower) and "section11.attendance" (who attended, and when).
 """
 from __future__ import annotations
 
@@ -16,10 +22,14 @@ from datetime import date
 
 import pandas as pd
 
-from wsp_analysis.data import periods
 from wsp_analysis.calc import stats
-from wsp_analysis.calc.register import Figure, is_missing, ratio, slug
+from wsp_analysis.calc.register import Figure, is_missing, slug
+from wsp_analysis.calc.rows import Block, from_figures
+from wsp_analysis.calc.rows import one as ratio
+from wsp_analysis.data import periods
 from wsp_analysis.data.schema import SECTION11_GRADES as GRADES
+
+TABLES = ("section11", "section11_attendance")
 
 
 def _grade(v) -> str | None:
@@ -83,15 +93,14 @@ def lowered(section11: pd.DataFrame, year: str) -> pd.DataFrame:
     """The standards the partnership moderated lower than the agency's own grade: agency, standard,
     self_grade, moderated_grade."""
     r = assessments(section11, year)
-    return r[r["lower"].map(lambda x: x is True)][["agency", "standard", "self_grade", "moderated_grade"]] \
+    return r[r["lower"].map(lambda x: x is True).astype(bool)][["agency", "standard", "self_grade", "moderated_grade"]] \
         .reset_index(drop=True)
 
 
-def attendance(ds, year: str, as_of: date | None = None) -> pd.DataFrame:
-    """Organisations at the year's assurance event(s), on or before `as_of` when given (an event with no
-    date is kept: it belongs to the year)."""
-    a = ds.section11_attendance
-    a = a[a["year"] == year]
+def attendance(att: pd.DataFrame, year: str, as_of: date | None = None) -> pd.DataFrame:
+    """Organisations at the year's assurance event(s) (rows of section11_attendance.csv), on or before
+    `as_of` when given (an event with no date is kept: it belongs to the year)."""
+    a = att[att["year"] == year]
     if as_of is not None:
         # a boolean Series, not a list: an empty list would select no columns instead of no rows
         a = a[pd.Series([is_missing(d) or d <= as_of for d in a["event_date"]], index=a.index, dtype=bool)]
@@ -137,16 +146,13 @@ def _round_figures(r: pd.DataFrame, period: str, suffix: str, when: str, src: st
     return figs
 
 
-def period_figures(ds, year: str, period: str, suffix: str = "", when: str = "", as_of: date | None = None,
-                   earlier: bool = True) -> list[Figure]:
-    """Section 11 figures for the round of `year` under `period`: attendance at the assurance event (by
-    `as_of`), the distribution of own and standing grades, moderation, the agencies moderated lower
-    (section11.agency.<agency>.* for each agency with a moderated grade), and the change in standing
-    grades since the previous round, with Fisher's exact test. With `earlier`, the previous round's
-    distribution is added under its own year, for comparison."""
-    src, src_att = ds.source("section11"), ds.source("section11_attendance")
-    s11 = ds.section11
-    att = attendance(ds, year, as_of)
+def period_figures(s11: pd.DataFrame, att_rows: pd.DataFrame, src: str, src_att: str, year: str, period: str,
+                   suffix: str = "", when: str = "", as_of: date | None = None, earlier: bool = True) -> list[Figure]:
+    """Section 11 figures of one partnership for the round of `year` under `period`: attendance at the
+    assurance event (by `as_of`), the distribution of own and standing grades, moderation, each agency's
+    counts (section11.agency.<agency>.*), and the change in standing grades since the previous round, with
+    Fisher's exact test. With `earlier`, the previous round's distribution is added under its own year."""
+    att = attendance(att_rows, year, as_of)
     r = assessments(s11, year)
     label_round = f"in the {year} round"
     figs = [Figure(f"section11.attended{suffix}", f"Organisations that attended the Section 11 assurance event, "
@@ -158,14 +164,20 @@ def period_figures(ds, year: str, period: str, suffix: str = "", when: str = "",
     figs.append(Figure(f"section11.agencies_moderated_lower{suffix}",
                        f"Agencies with at least one self-grade moderated lower, {label_round}{when}", period,
                        len(lowered_agencies) if agencies["moderated"].sum() else None, "count", source=src))
-    for _, a in agencies[agencies["moderated"] > 0].iterrows():
+    for _, a in agencies.iterrows():
+        base = f"section11.agency.{slug(a['agency'])}"
         figs += [
-            Figure(f"section11.agency.{slug(a['agency'])}.moderated{suffix}",
-                   f"{a['agency']}: self-grades moderated, {label_round}{when}", period, a["moderated"], "count",
-                   source=src),
-            Figure(f"section11.agency.{slug(a['agency'])}.moderated_lower{suffix}",
+            Figure(f"{base}.standards{suffix}", f"{a['agency']}: standards assessed, {label_round}{when}", period,
+                   a["standards"], "count", source=src),
+            Figure(f"{base}.self_graded{suffix}", f"{a['agency']}: standards self-graded, {label_round}{when}",
+                   period, a["self_graded"], "count", source=src),
+            Figure(f"{base}.moderated{suffix}", f"{a['agency']}: self-grades moderated, {label_round}{when}", period,
+                   a["moderated"], "count", source=src),
+            Figure(f"{base}.moderated_lower{suffix}",
                    f"{a['agency']}: self-grades moderated lower than its own, {label_round}{when}", period,
                    a["moderated_lower"], "count", source=src),
+            *[Figure(f"{base}.grade.{slug(g)}{suffix}", f"{a['agency']}: standards graded {g} after moderation, "
+                     f"{label_round}{when}", period, a[g], "count", source=src) for g in GRADES],
         ]
     prev = previous_round(s11, year)
     now = distribution(r["standing"])
@@ -191,14 +203,56 @@ def period_figures(ds, year: str, period: str, suffix: str = "", when: str = "",
     return figs
 
 
-def figures(ds, year: str) -> list[Figure]:
-    """The annual report's Section 11 figures (period `year`), with the previous round's for comparison."""
-    return period_figures(ds, year, year)
+def _scopes(req) -> list[tuple]:
+    """(partnership, report, year, period, suffix, when, as_of, earlier) of every request."""
+    out = []
+    for p, report, year, quarter in zip(req["partnership"], req["report"], req["year"], req["quarter"]):
+        if quarter is None or pd.isna(quarter):
+            out.append((p, report, year, year, "", "", None, True))
+        else:
+            out.append((p, report, year, report, ".ytd", ", year to date", periods.quarter_dates(year, quarter)[1],
+                        False))
+    return out
 
 
-def quarter_figures(ds, year: str, quarter: str) -> list[Figure]:
-    """The quarterly report's: the year's round as recorded, under .ytd ids (a round is yearly, not
-    quarterly); attendance counts events up to the quarter's last day."""
-    period = periods.period_label(year, quarter)
-    return period_figures(ds, year, period, ".ytd", ", year to date", periods.quarter_dates(year, quarter)[1],
-                          earlier=False)
+def _mine(tables, name: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    t = tables[name]
+    return {p: g for p, g in t.groupby("partnership", sort=False)}, t.iloc[0:0]
+
+
+def figures(tables, req: pd.DataFrame) -> list[Block]:
+    """Every Section 11 figure of every request, one report at a time (the round is the year's: every
+    figure's span is the year)."""
+    (s11, none), (att, no_att) = _mine(tables, "section11"), _mine(tables, "section11_attendance")
+    out = []
+    for p, report, year, period, suffix, when, as_of, earlier in _scopes(req):
+        figs = period_figures(s11.get(p, none), att.get(p, no_att), f"{tables.label(p)}/section11.csv",
+                              f"{tables.label(p)}/section11_attendance.csv", year, period, suffix, when, as_of, earlier)
+        # the previous round's figures are of its own year
+        out.append(from_figures([f for f in figs if f.period == period], p, report, year))
+        prev = [f for f in figs if f.period != period]
+        if prev:
+            out.append(from_figures(prev, p, report, prev[0].period))
+    return out
+
+
+def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """"section11.agencies": partnership, report, agency, base (its figure ids begin with it), in order of
+    first appearance; "section11.lowered": partnership, report, agency, standard, self_grade,
+    moderated_grade; "section11.attendance": partnership, report, organisation, event_date (by the
+    quarter's end for a quarterly report)."""
+    (s11, none), (att, no_att) = _mine(tables, "section11"), _mine(tables, "section11_attendance")
+    agencies, low, came = [], [], []
+    for p, report, year, _, _, _, as_of, _ in _scopes(req):
+        a = agency_table(s11.get(p, none), year)
+        agencies.append(pd.DataFrame({"partnership": p, "report": report, "agency": a["agency"],
+                                      "base": ["section11.agency." + slug(x) for x in a["agency"]]}))
+        low.append(lowered(s11.get(p, none), year).assign(partnership=p, report=report))
+        came.append(attendance(att.get(p, no_att), year, as_of)[["organisation", "event_date"]]
+                    .assign(partnership=p, report=report))
+    first = ["partnership", "report"]
+    join = lambda parts, cols: (pd.concat(parts, ignore_index=True)[first + cols] if parts  # noqa: E731
+                                else pd.DataFrame(columns=first + cols))
+    return {"section11.agencies": join(agencies, ["agency", "base"]),
+            "section11.lowered": join(low, ["agency", "standard", "self_grade", "moderated_grade"]),
+            "section11.attendance": join(came, ["organisation", "event_date"])}

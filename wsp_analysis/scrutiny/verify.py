@@ -5,8 +5,8 @@ names, without re-running the notebook, and compare.
 2. Each input's SHA-256 is compared with the manifest's: a changed file is one line (its path).
 3. The partnership folder is loaded and validated exactly as `validate` does (invalid: exit 2, every problem
    named by file, row and column).
-4. The figures are recomputed with the function the report's notebook uses (annual.figures,
-   quarterly.figures or scrutiny.figures, chosen by the manifest's parameters) and compared with the
+4. The figures are recomputed with the function of the report's kind (calc.kinds, chosen by the
+   manifest) and compared with the
    report's figures.csv, row by row on (id, period): one line per figure that differs, with the
    report's value and the recomputed one.
 
@@ -31,6 +31,7 @@ from pathlib import Path
 from wsp_analysis.publish import manifest as manifest_mod
 from wsp_analysis.data import paths
 from wsp_analysis.errors import DataValidationError, WspError
+from wsp_analysis.calc.kinds import KINDS, kind_for
 from wsp_analysis.calc.register import COLUMNS, Register, clean
 
 REL_TOL, ABS_TOL = 1e-9, 1e-12
@@ -141,22 +142,12 @@ def compare(report: dict[tuple[str, str], dict], recomputed: Register) -> list[s
 
 
 def recompute(ds, m: dict) -> Register:
-    """The report's figures from the data, with the function its notebook uses."""
-    from wsp_analysis.calc import annual
-    from wsp_analysis.calc import quarterly
-    from wsp_analysis.report import scrutiny
-
+    """The report's figures from the data, with its kind's function (calc.kinds); a notebook of the
+    user's own states the annual or quarterly register."""
     p = m["parameters"]
-    kind = m["report"].get("kind") or paths.report_kind(p.get("notebook"), p.get("quarter"))
-    if kind == "scrutiny":
-        return scrutiny.figures(ds, p["year"])
-    if kind == "publication":  # the published report shows the protected register
-        from wsp_analysis.calc import disclosure
-
-        return disclosure.protect(annual.figures(ds, p["year"]), ds.partnership.suppression_threshold)
-    if p.get("quarter"):
-        return quarterly.figures(ds, p["year"], p["quarter"])
-    return annual.figures(ds, p["year"])
+    kind = KINDS.get(m["report"].get("kind") or "") or kind_for(p.get("notebook"), p.get("quarter"))
+    kind = kind or kind_for(None, p.get("quarter"))
+    return kind.figures(ds, p["year"], p.get("quarter"))
 
 
 def input_paths(m: dict, data_dir: str | Path | None = None) -> list[tuple[dict, Path]]:
