@@ -1,7 +1,10 @@
 """Counts behind rounded percentages, against cases worked by hand."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+
+from wsp_analysis.calc import stats
 
 from wsp_analysis.calc import consistency as c
 from wsp_analysis.calc.consistency import HALF_EVEN, HALF_UP
@@ -77,36 +80,24 @@ def test_decimals_of():
     assert c.decimals_of([4.0, 96.0]) == 0
 
 
-def test_walsall_findings_and_inference(walsall):
-    found = {f.year: f for f in c.findings(walsall, "2023-24")}
-    assert sorted(found) == ["2019-20", "2020-21", "2021-22", "2022-23"]
-    assert found["2019-20"].half_up.first == (0, 9, 25, 6) and found["2019-20"].half_even is None
-    assert found["2019-20"].percent_sum == 101 and found["2020-21"].percent_sum == 99
-    assert found["2022-23"].half_up == c.Fit(20, ((0, 7, 10, 3),))
-    inf = c.inference(walsall, "2023-24")
-    assert inf.assumed["2022-23"] == (0, 7, 10, 3)
-    # Fisher's exact test on 0/7/10/3 against 0/4/16/0 (outstanding dropped: all zero): worked through
-    # stats.exact_independence, which the statistics issue tests against R.
-    from wsp_analysis.calc import stats
-    assert inf.mix.pvalue == pytest.approx(stats.exact_independence([[7, 10, 3], [4, 16, 0]]).pvalue)
-    assert 0.05 < inf.mix.pvalue < 0.1
-    assert inf.trend_years == ("2019-20", "2020-21", "2021-22", "2022-23", "2023-24")
-    assert inf.trend.pvalue is not None
+def test_walsall_findings_and_inference(register):
+    found = register.detail("consistency.findings").set_index("year")
+    assert sorted(found.index) == ["2019-20", "2020-21", "2021-22", "2022-23"]
+    assert found.loc["2019-20", "half_up"] == (0, 9, 25, 6) and pd.isna(found.loc["2019-20", "half_even_n"])
+    assert found.loc["2019-20", "percent_sum"] == 101 and found.loc["2020-21", "percent_sum"] == 99
+    assert (found.loc["2022-23", "half_up"], found.loc["2022-23", "half_up_n"]) == ((0, 7, 10, 3), 20)
+    # Fisher's exact test as if 2022-23 were 0/7/10/3, against 2023-24's 0/4/16/0 (outstanding dropped: all zero)
+    mix = register.get("consistency.test.grade_mix", "2023-24")
+    assert mix.value == pytest.approx(stats.exact_independence([[7, 10, 3], [4, 16, 0]]).pvalue)
+    assert 0.05 < mix.value < 0.1 and "if the counts were 0/7/10/3 of 20 in 2022-23" in mix.label
+    trend = register.get("consistency.test.grade_trend", "2023-24")
+    assert trend.value is not None and trend.label.startswith("Linear-by-linear trend test, audit grade mix 2019-20 "
+                                                              "to 2023-24")
 
 
-def test_walsall_messages_say_if_the_counts_were(walsall):
-    msgs = c.messages(walsall, "2023-24")
-    assert "0/7/10/3 of 20 in 2022-23" in msgs[0] and "1/14/7/1 of 23 in 2020-21" in msgs[0]
-    assert "2019-20's add to 101%" in msgs[0] and "inference, not data" in msgs[0]
-    assert msgs[1].startswith("If the counts were 0/7/10/3 of 20 in 2022-23") and "Fisher's exact test, p = 0.087" in msgs[1]
-    assert msgs[2].startswith("If the counts were those for 2019-20 to 2022-23") and "trend test" in msgs[2]
-
-
-def test_figures(walsall):
-    figs = {(f.id, f.period): f for f in c.figures(walsall, "2023-24")}
-    assert figs[("consistency.smallest_n.half_up", "2020-21")].value == 23
-    assert figs[("consistency.smallest_n.half_even", "2019-20")].missing
-    assert figs[("consistency.count.good", "2019-20")].value == 9
-    assert figs[("consistency.percent_sum", "2019-20")].value == 101
-    assert figs[("consistency.test.grade_mix", "2023-24")].unit == "p_value"
-    assert "if the counts were" in figs[("consistency.test.grade_mix", "2023-24")].label
+def test_figures(register):
+    assert register.value("consistency.smallest_n.half_up", "2020-21") == 23
+    assert register.value("consistency.smallest_n.half_even", "2019-20") is None
+    assert register.value("consistency.count.good", "2019-20") == 9
+    assert register.value("consistency.percent_sum", "2019-20") == 101
+    assert register.get("consistency.test.grade_mix", "2023-24").unit == "p_value"

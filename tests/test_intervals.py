@@ -1,19 +1,14 @@
-"""Intervals for charts: each audit share with its Wilson 95% interval, none for published percentages."""
-import pandas as pd
+"""Intervals: each audit share of counts carries its Wilson 95% interval, none for published percentages."""
 import pytest
-
-from wsp_analysis.calc import audits
 
 Z2 = 1.959963984540054 ** 2
 
 
-def test_walsall_shares_with_intervals(walsall):
-    t = audits.year_shares_with_intervals(walsall.audits, walsall.audit_shares, walsall.partnership.grade_scale)
-    good = t[(t["year"] == "2023-24") & (t["grade"] == "Good")].iloc[0]
-    assert (good["count"], good["total"]) == (4, 20)
-    assert (good["ci_low"], good["ci_high"]) == (pytest.approx(0.0807, abs=5e-5), pytest.approx(0.4160, abs=5e-5))
-    out = t[(t["year"] == "2023-24") & (t["grade"] == "Outstanding")].iloc[0]  # 0 of 20: 0 to z^2/(20 + z^2)
-    assert (out["ci_low"], out["ci_high"]) == (0, pytest.approx(Z2 / (20 + Z2)))
-    published = t[t["year"] == "2022-23"]
-    assert published["ci_low"].isna().all() and published["ci_high"].isna().all()  # no n, no interval
-    assert list(t.columns[-2:]) == ["ci_low", "ci_high"]
+def test_walsall_shares_with_intervals(register):
+    good = register.get("audit.share.good", "2023-24")
+    assert (good.numerator, good.denominator) == (4, 20)
+    assert good.interval == (pytest.approx(0.0807, abs=5e-5), pytest.approx(0.4160, abs=5e-5))
+    out = register.get("audit.share.outstanding", "2023-24")  # 0 of 20: 0 to z^2/(20 + z^2)
+    assert out.interval == (0, pytest.approx(Z2 / (20 + Z2)))
+    published = register.get("audit.share.good", "2022-23")
+    assert published.interval is None  # a published percentage has no n, so no interval

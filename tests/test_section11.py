@@ -4,30 +4,33 @@ from __future__ import annotations
 
 import csv
 from datetime import date
-from types import SimpleNamespace
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import REPO
 
-from wsp_analysis.calc import annual
+import wsp_analysis as wsp
+from builders import build
+from wsp_analysis.calc import section11
 from wsp_analysis.data import load as dataset
 from wsp_analysis.report import messages as narrative
-from wsp_analysis.calc import quarterly
-from wsp_analysis.calc import section11
-from wsp_analysis.calc.register import Register
 
 Y, PREV = "2023-24", "2021-22"
 F, P, N = "Fully met", "Partially met", "Not met"
 
 
 def _ds(rows, attended=()):
-    s11 = pd.DataFrame([dict(zip(("year", "agency", "standard", "self_grade", "moderated_grade"), r), source="s")
-                        for r in rows], columns=["year", "agency", "standard", "self_grade", "moderated_grade",
-                                                 "source"], dtype=object)
-    att = pd.DataFrame([{"year": y, "organisation": o, "event_date": d, "source": "s"} for y, o, d in attended],
-                       columns=["year", "organisation", "event_date", "source"], dtype=object)
-    return SimpleNamespace(section11=s11, section11_attendance=att, source=lambda t: f"data/test/{t}.csv")
+    """A partnership folder holding these Section 11 rows and attendance, loaded."""
+    s11 = [dict(zip(("year", "agency", "standard", "self_grade", "moderated_grade"), r)) for r in rows]
+    att = [{"year": y, "organisation": o, "event_date": d} for y, o, d in attended]
+    return wsp.load(build(Path(tempfile.mkdtemp()), {"section11": s11, "section11_attendance": att}))
+
+
+def _frame(rows):
+    return pd.DataFrame([dict(zip(("year", "agency", "standard", "self_grade", "moderated_grade"), r)) for r in rows],
+                        columns=["year", "agency", "standard", "self_grade", "moderated_grade"], dtype=object)
 
 
 ROWS = [
@@ -56,10 +59,11 @@ def test_standing_grade_is_the_moderated_one_where_given():
 
 
 def test_the_moderated_lower_finding():
-    ds = _ds(ROWS)
-    low = section11.lowered(ds.section11, Y)
+    low = section11.lowered(_frame(ROWS), Y)
     assert low.values.tolist() == [["Agency A", "S1", F, P]]
-    reg = Register(section11.figures(ds, Y))
+    ds = _ds(ROWS)
+    reg = wsp.figures(ds, Y)
+    assert reg.detail("section11.lowered")[["agency", "standard"]].values.tolist() == [["Agency A", "S1"]]
     v = lambda id_, p=Y: reg.value(id_, p)  # noqa: E731
     assert v("section11.agencies") == 3
     assert v("section11.assessments") == 5  # Agency C's S2 was not returned
@@ -70,13 +74,14 @@ def test_the_moderated_lower_finding():
     assert v("section11.agencies_moderated_lower") == 1
     assert v("section11.agency.agency_a.moderated_lower") == 1
     assert v("section11.agency.agency_b.moderated_lower") == 0  # moderated, but higher
-    assert ("section11.agency.agency_c.moderated_lower", Y) not in reg  # never moderated: no finding either way
+    assert reg.value("section11.agency.agency_c.moderated", Y) == 0  # never moderated
+    assert reg.value("section11.agency.agency_c.standards", Y) == 2
     msgs = narrative.section11(reg, ds, Y)
     assert ("It moderated one grade lower than the agency's own (33%; 1 of 3): Agency A (one).") in msgs
 
 
 def test_distribution_and_change_since_the_previous_round():
-    reg = Register(section11.figures(_ds(ROWS), Y))
+    reg = wsp.figures(_ds(ROWS), Y)
     # own grades: F (A S1, C S1), P (A S2, B S1), N (B S2) = 2/2/1 of 5
     own = reg.get("section11.self.fully_met", Y)
     assert (own.numerator, own.denominator) == (2, 5) and own.interval is not None
@@ -92,7 +97,7 @@ def test_distribution_and_change_since_the_previous_round():
 
 def test_first_round_has_no_change_and_says_so():
     ds = _ds([r for r in ROWS if r[0] == Y])
-    reg = Register(section11.figures(ds, Y))
+    reg = wsp.figures(ds, Y)
     assert reg.value("section11.change_pp.fully_met", Y) is None
     assert reg.value("section11.test.grade_mix", Y) is None
     assert narrative.section11(reg, ds, Y)[-1] == ("This is the first round recorded, so there is no change since a "
@@ -101,10 +106,10 @@ def test_first_round_has_no_change_and_says_so():
 
 def test_attendance_counts_events_up_to_the_quarter_end():
     ds = _ds([], [(Y, "Org 1", date(2023, 8, 9)), (Y, "Org 2", date(2023, 8, 9)), (Y, "Org 3", None)])
-    assert Register(section11.figures(ds, Y)).value("section11.attended", Y) == 3
-    q1 = Register(section11.quarter_figures(ds, Y, "Q1"))  # the event was in Q2; an undated one counts
+    assert wsp.figures(ds, Y).value("section11.attended", Y) == 3
+    q1 = wsp.figures(ds, Y, "Q1")  # the event was in Q2; an undated one counts
     assert q1.value("section11.attended.ytd", f"{Y}-Q1") == 1
-    q2 = Register(section11.quarter_figures(ds, Y, "Q2"))
+    q2 = wsp.figures(ds, Y, "Q2")
     assert q2.value("section11.attended.ytd", f"{Y}-Q2") == 3
 
 
@@ -124,7 +129,7 @@ def test_walsall_lists_who_attended_and_grades_are_not_available(register, walsa
         "Their self-assessment grades are not published, so the grades, their moderation and the change since the "
         "last round are not available [x].",
     ]
-    q1 = quarterly.figures(walsall, Y, "Q1")
+    q1 = wsp.figures(walsall, Y, "Q1")
     assert q1.value("section11.attended.ytd", f"{Y}-Q1") is None  # the event was in Q2
 
 
@@ -136,7 +141,7 @@ def test_demoshire_moderated_lower_equals_an_independent_count():
              and scale.index(r["moderated_grade"]) > scale.index(r["self_grade"])]
     ds = dataset.load(REPO / "data" / "demoshire")
     assert ds.partnership.synthetic is True
-    reg = annual.figures(ds, Y)
+    reg = wsp.figures(ds, Y)
     assert reg.value("section11.moderated_lower", Y) == len(lower) == 8
     assert reg.value("section11.agencies_moderated_lower", Y) == len({r["agency"] for r in lower}) == 4
     assert reg.value("section11.moderated", Y) == sum(bool(r["moderated_grade"]) for r in rows)

@@ -4,6 +4,8 @@ worked examples. z = 1.959964 (the 97.5% normal quantile), z^2 = 3.841459."""
 import itertools
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from wsp_analysis.calc import stats
@@ -198,3 +200,86 @@ def test_significance_rule():
     assert stats.significant(0.049) is True
     assert stats.significant(0.05) is False  # significant only when p < 0.05
     assert stats.significant(None) is None
+
+
+# --- every test vectorised over groups, against scipy and statsmodels one table at a time -------------------
+
+def test_wilson_intervals_equal_scipy():
+    from scipy.stats import binomtest
+
+    k, n = np.meshgrid(np.arange(0, 41), np.arange(1, 41))
+    keep = k <= n
+    lo, hi = stats.wilson(k[keep], n[keep])
+    for kk, nn, a, b in zip(k[keep], n[keep], lo, hi):
+        ci = binomtest(int(kk), int(nn)).proportion_ci(method="wilson")
+        assert (a, b) == pytest.approx((ci.low, ci.high), rel=1e-12, abs=1e-15), (kk, nn)
+    assert np.isnan(stats.wilson([1], [0])[0][0])  # 1 of 0 has no interval
+
+
+def test_two_proportion_tests_equal_statsmodels():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    rng = np.random.default_rng(1)
+    n1, n2 = rng.integers(1, 60, 300), rng.integers(1, 60, 300)
+    k1, k2 = rng.integers(0, 61, 300) % (n1 + 1), rng.integers(0, 61, 300) % (n2 + 1)
+    p, z = stats.two_proportions_z(k1, n1, k2, n2)
+    for i in range(300):
+        pooled = (k1[i] + k2[i]) / (n1[i] + n2[i])
+        if pooled in (0, 1):
+            assert p[i] == 1.0  # both shares at the same boundary: nothing to test
+            continue
+        zz, pp = proportions_ztest([int(k1[i]), int(k2[i])], [int(n1[i]), int(n2[i])])
+        assert math.isclose(p[i], pp, rel_tol=1e-12) and math.isclose(z[i], zz, rel_tol=1e-12), i
+    assert np.isnan(stats.two_proportions_z([1], [0], [1], [2])[0][0])  # a zero denominator
+
+
+def test_signed_rank_tests_equal_scipy():
+    from scipy.stats import wilcoxon
+
+    rng = np.random.default_rng(2)
+    sizes = [1, 2, 3, 5, 8, 13, 30, 80, 4]
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    before = rng.integers(1, 6, len(group)).astype(float)
+    after = np.clip(before + rng.integers(-2, 3, len(group)), 1, 5)
+    after[group == 8] = before[group == 8]  # no pair changed
+    got = stats.signed_ranks(group, before, after)
+    for g in range(len(sizes)):
+        d = after[group == g] - before[group == g]
+        if not (d != 0).any():
+            assert np.isnan(got.loc[g, "pvalue"]) and np.isnan(got.loc[g, "effect_size"])
+            continue
+        want = wilcoxon(d[d != 0], zero_method="wilcox", correction=False, method="asymptotic").pvalue
+        assert math.isclose(got.loc[g, "pvalue"], want, rel_tol=1e-9), g
+
+
+def test_fisher_exact_tests_equal_brute_force_and_scipy():
+    from scipy.stats import fisher_exact
+
+    rng = np.random.default_rng(3)
+    tables = [rng.integers(0, 7, size=(2, k)) for k in (2, 3, 4, 4, 5, 3) for _ in range(5)]
+    results = stats.fisher_2xk(tables)
+    for t, res in zip(tables, results):
+        t2 = t[:, t.sum(axis=0) > 0]
+        if (t2.sum(axis=1) == 0).any():
+            assert res.pvalue is None
+        elif t2.shape[1] == 2:
+            assert res.pvalue == pytest.approx(fisher_exact(t2).pvalue)
+        elif t2.shape[1] > 2:
+            assert res.pvalue == pytest.approx(fisher_by_brute_force(t2.tolist()), rel=1e-9), t
+
+
+def test_linear_trend_tests_equal_statsmodels():
+    from statsmodels.stats.contingency_tables import Table
+
+    rng = np.random.default_rng(4)
+    cells, tables = [], {}
+    for g in range(25):
+        t = rng.integers(1, 7, size=(int(rng.integers(2, 6)), int(rng.integers(2, 5))))
+        rs = np.cumsum(rng.integers(1, 3, t.shape[0])) - 1
+        tables[g] = (t, rs)
+        cells += [(g, rs[i], j, i, j, t[i, j]) for i in range(t.shape[0]) for j in range(t.shape[1])]
+    got = stats.linear_trends(pd.DataFrame(cells, columns=["group", "u", "v", "row", "col", "count"]))
+    for g, (t, rs) in tables.items():
+        want = Table(t, shift_zeros=False).test_ordinal_association(row_scores=rs,
+                                                                     col_scores=np.arange(t.shape[1]))
+        assert math.isclose(got.loc[g, "pvalue"], want.pvalue, rel_tol=1e-9), g

@@ -43,7 +43,9 @@ def distribution(tables, counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     cols = [*key, "grade", "grade_index", "count", "total", "share", "percent"]
     if counts.empty:
         return pd.DataFrame(columns=cols)
-    summed = counts.groupby([*key, "grade"], dropna=False)["count"].sum(min_count=1).reset_index()
+    g = counts.groupby([*key, "grade"], dropna=False)["count"]
+    # a blank count in any row of a group leaves the group's count missing: a partial sum is never a count
+    summed = g.sum(min_count=1).where(g.count() == g.size()).reset_index()
     groups = counts[key].drop_duplicates()
     full = groups.merge(scale_rows(tables, list(pd.unique(groups["partnership"]))), on="partnership")
     out = full.merge(summed, on=[*key, "grade"], how="left")
@@ -76,6 +78,12 @@ def year_shares(tables) -> pd.DataFrame:
     return shares.reset_index(drop=True)
 
 
+def _published(f: pd.DataFrame, src) -> Block:
+    """Shares published as percentages without counts (no count is invented, so no interval)."""
+    return rows(f, "audit.share." + f["slug"], "Share of audits graded " + f["grade"] + " (published percentage; "
+                "counts not published)", f["period"], f["share"], "proportion", source=src)
+
+
 def _annual(tables, req: pd.DataFrame) -> list[Block]:
     this = spans(req, (THIS,), quarterly=False).assign(prev=lambda f: f["year"].map(periods.previous_year))
     shares = year_shares(tables)
@@ -87,8 +95,10 @@ def _annual(tables, req: pd.DataFrame) -> list[Block]:
     out.append(rows(first, "audit.graded", "Multi-agency audits graded", first["period"], first["total"], "count",
                     source=src(first)))
     cur = cur[cur["grade"].notna()]
-    out.append(ratio(cur, "audit.share." + cur["slug"], "Share of audits graded " + cur["grade"], cur["period"],
-                     cur["count"], cur["total"], src(cur)))
+    counted, published = cur[cur["basis"] == COUNTS], cur[cur["basis"] == PUBLISHED]
+    out.append(ratio(counted, "audit.share." + counted["slug"], "Share of audits graded " + counted["grade"],
+                     counted["period"], counted["count"], counted["total"], src(counted)))
+    out.append(_published(published, src(published, "audit_shares")))
     # change since the year before, in percentage points
     before = this[["partnership", "report", "prev"]].merge(shares, left_on=["partnership", "prev"],
                                                              right_on=["partnership", "year"])
@@ -111,9 +121,7 @@ def _annual(tables, req: pd.DataFrame) -> list[Block]:
     out.append(ratio(ec, "audit.share." + ec["slug"], "Share of audits graded " + ec["grade"], ec["year"], ec["count"],
                      ec["total"], src(ec)))
     ep = early[early["basis"] == PUBLISHED]
-    out.append(rows(ep, "audit.share." + ep["slug"], "Share of audits graded " + ep["grade"]
-                    + " (published percentage; counts not published)", ep["year"], ep["share"], "proportion",
-                    source=src(ep, "audit_shares")))
+    out.append(_published(ep.assign(period=ep["year"]), src(ep, "audit_shares")))
     # each quarter's themed round
     a = tables["audits"]
     if len(a):

@@ -134,6 +134,14 @@ def sum_or_missing(frame: pd.DataFrame, keys: list[str], columns=("budget", "act
     return _judged(out) if {"budget", "actual"} <= set(columns) else out
 
 
+def _qualified(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The id fragment of each category or line: its name's slug, and, where the same name is used in both
+    spending and income in a report, its section before it ("income.other"), so that no id is used twice."""
+    names = pd.Series(slugs(frame[column]), index=frame.index, dtype=object)
+    both = frame.assign(_n=names).groupby(["partnership", "report", "_n"])["section"].transform("nunique") > 1
+    return names.where(~both, frame["section"] + "." + names)
+
+
 def _trio(frame, base, name, src) -> list[Block]:
     return [rows(frame, base + ".budget", name + ": budget", frame["period"], frame["budget"], "gbp", source=src),
             rows(frame, base + ".actual", name + ": actual", frame["period"], frame["actual"], "gbp", source=src),
@@ -163,10 +171,10 @@ def _annual(tables, req: pd.DataFrame) -> list[Block]:
     cats = cats[~cats["category"].isin([EXPENDITURE, INCOME])]  # the same as the section total
     if len(cats):
         names = pd.Series([c.replace("_", " ").capitalize() for c in cats["category"]], index=cats.index)
-        out += _trio(cats, "budget." + pd.Series(slugs(cats["category"]), index=cats.index), names,
-                     tables.source(cats["partnership"], "budget"))
+        out += _trio(cats, "budget." + _qualified(cats, "category"), names, tables.source(cats["partnership"],
+                                                                                          "budget"))
     if len(ls):
-        base = "budget.line." + pd.Series(slugs(ls["line"]), index=ls.index)
+        base = "budget.line." + _qualified(ls, "line")
         lsrc = tables.source(ls["partnership"], "budget")
         out += _trio(ls, base, ls["line"], lsrc)
         zero = np.where(ls["budget"] == 0, " (not applicable: the line has no budget)", "")
@@ -229,11 +237,11 @@ def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
     ls = lines(tables, ytd, quarter_rows_only=True)
     # each line's forecast outturn as given at the quarter's end
     b = tables["budget"]
-    ls["quarter"] = [qs[-1] for qs in ls["quarters"]]
+    ls["quarter"] = pd.Series([qs[-1] for qs in ls["quarters"]], index=ls.index, dtype=object)
     ls = ls.merge(b[["partnership", "year", "quarter", *KEYS, "forecast"]], on=["partnership", "year", "quarter",
                                                                                  *KEYS], how="left")
     ls["forecast"] = num(ls["forecast"])
-    q = ytd.assign(quarter=[qs[-1] for qs in ytd["quarters"]])
+    q = ytd.assign(quarter=pd.Series([qs[-1] for qs in ytd["quarters"]], index=ytd.index, dtype=object))
     year = lines(tables, q.assign(quarters=None, span=q["year"]))
     src = tables.source(q["partnership"], "budget")
     out, net = [], {}
@@ -280,8 +288,8 @@ def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
     cols = ["partnership", "report", "section", "category", "line", "base", "judgement", "rag", "note", "is_total"]
     if this.empty:
         return {"budget.lines": pd.DataFrame(columns=cols)}
-    ls = lines(tables, this).assign(base="budget.line." + pd.Series(dtype=object), is_total=False)
-    ls["base"] = "budget.line." + pd.Series(slugs(ls["line"]), index=ls.index, dtype=object)
+    ls = lines(tables, this).assign(is_total=False)
+    ls["base"] = "budget.line." + _qualified(ls, "line")
     totals = sum_or_missing(ls, ["partnership", "report", "section"]).assign(category="", is_total=True)
     totals["line"] = ["Total spending" if s == EXPENDITURE else "Total income" for s in totals["section"]]
     totals["base"] = "budget." + totals["section"]
