@@ -313,6 +313,92 @@ def test_published_figures_are_validated_like_every_table(walsall_copy):
     assert result.returncode == 2 and "published_figures.csv, row 3, column printed" in result.stderr
 
 
+# A quarter's published figures, transcribed into a copy of Walsall's folder. Walsall's audit rounds:
+# Q1 0/0/4/0 of 4, Q2 0/1/5/0 of 6, Q3 0/1/4/0 of 5; self-neglect panel referrals Q1 3, Q2 blank, Q3 9.
+QUARTER_ROWS = [
+    # figure_id, printed, period: what the 2023-24 Q3 report would print
+    ("audit.graded.ytd", "15", f"{YEAR}-Q3"),  # 4 + 6 + 5: only the quarterly figures hold it -> match
+    ("audit.share.good.ytd", "13%", f"{YEAR}-Q3"),  # (0 + 1 + 1) / 15 = 13.3% -> match
+    ("audit.share.requires_improvement", "80%", f"{YEAR}-Q3"),  # 4 / 5 -> match
+    ("referrals.self_neglect_panel.received.ytd", "12", f"{YEAR}-Q3"),  # 3 + [x] + 9 is not 12 -> not_derivable
+    ("audit.graded", "6", f"{YEAR}-Q3"),  # ours is 5 -> differs
+    ("referrals.received", "2", "2022-23-Q3"),  # the same quarter a year before; no 2022-23 quarters -> not_derivable
+    ("audit.graded", "6", f"{YEAR}-Q2"),  # another quarter's report: left out
+    ("audit.graded", "20", ""),  # the year's report: left out
+]
+
+
+def write_quarter_rows(folder: Path) -> None:
+    with (folder / "published_figures.csv").open("w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["figure_id", "printed", "where", "claim", "year", "period"])
+        for i, (fid, printed, period) in enumerate(QUARTER_ROWS):
+            w.writerow([fid, printed, f"Quarterly report, panel {i + 1}", f"{fid} printed as {printed}", YEAR, period])
+
+
+def test_reconcile_takes_a_quarter(walsall_copy):
+    write_quarter_rows(walsall_copy)
+    ds = dataset.load(walsall_copy)
+    rows = reconcile.read(walsall_copy)
+    q3 = reconcile.reconcile(rows, reconcile.register_for(ds, YEAR, "Q3"), YEAR, "Q3")
+    assert [(r.figure_id, r.period, r.status) for r in q3] == [
+        ("audit.graded.ytd", f"{YEAR}-Q3", "match"), ("audit.share.good.ytd", f"{YEAR}-Q3", "match"),
+        ("audit.share.requires_improvement", f"{YEAR}-Q3", "match"),
+        ("referrals.self_neglect_panel.received.ytd", f"{YEAR}-Q3", "not_derivable"),
+        ("audit.graded", f"{YEAR}-Q3", "differs"), ("referrals.received", "2022-23-Q3", "not_derivable")]
+    assert q3[0].value == 15 and q3[3].note.startswith("our figure is not available")
+    assert reconcile.counts(q3) == {"match": 3, "differs": 1, "percent_for_points": 0, "not_derivable": 2}
+    # the year's reconciliation compares with the annual figures, which have no year-to-date figures
+    year = {(r.figure_id, r.period): r for r in reconcile.for_dataset(ds, annual.figures(ds, YEAR), YEAR)}
+    assert year[("audit.graded.ytd", f"{YEAR}-Q3")].status == "not_derivable"
+    assert year[("audit.graded", YEAR)].status == "match" and len(year) == len(QUARTER_ROWS)
+    assert [r.figure_id for r in reconcile.reconcile(rows, reconcile.register_for(ds, YEAR, "Q2"), YEAR, "Q2")] \
+        == ["audit.graded"]  # Q2's report prints only the Q2 row
+
+
+def test_reconcile_command_takes_a_quarter(walsall_copy):
+    write_quarter_rows(walsall_copy)
+    data = str(walsall_copy.parent)
+    result = run_cli("reconcile", "--partnership", "walsall", "--year", YEAR, "--quarter", "q3", "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[:5] == ["match", "audit.graded.ytd", f"{YEAR}-Q3", "15", "15"]
+    assert lines[-1] == "6 published figures: 3 match, 1 differs, 0 percent_for_points, 2 not_derivable"
+    bad = run_cli("reconcile", "--partnership", "walsall", "--year", YEAR, "--quarter", "Q5", "--data-dir", data)
+    assert bad.returncode == 2 and '"Q5" is not a quarter' in bad.stderr
+
+
+def test_scrutiny_figures_for_a_quarter(walsall_copy):
+    write_quarter_rows(walsall_copy)
+    ds = dataset.load(walsall_copy)
+    reg = scrutiny.figures(ds, YEAR, "Q3")
+    assert reg.value("audit.graded.ytd", f"{YEAR}-Q3") == 15  # the quarter's figures, not the year's
+    assert reg.value("reconcile.rows", f"{YEAR}-Q3") == 6 and reg.value("reconcile.match", f"{YEAR}-Q3") == 3
+    assert ("reconcile.rows", YEAR) not in reg
+    part = scrutiny.reconciliation(ds, reg, YEAR, "Q3")
+    assert part.data[0].title == f"Figures printed in the {YEAR}-Q3 report, against the figures from the data"
+    q4 = scrutiny.reconciliation(ds, scrutiny.figures(ds, YEAR, "Q4"), YEAR, "Q4")
+    assert not q4.data and f"printed in the {YEAR}-Q4 report, so there is nothing to reconcile" in str(q4.messages)
+
+
+def test_quarterly_scrutiny_report_reconciles_the_quarter(walsall_copy, tmp_path):
+    """Issue 14: --quarter with --notebook scrutiny used to warn "Passed unknown parameter: quarter" and
+    write the year's reconciliation into <year>-Q1-scrutiny."""
+    write_quarter_rows(walsall_copy)
+    out = tmp_path / "reports"
+    result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--quarter", "Q3", "--notebook", "scrutiny",
+                     "--data-dir", str(walsall_copy.parent), "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "unknown parameter" not in result.stderr.lower()
+    folder = out / "walsall" / f"{YEAR}-Q3-scrutiny"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert f"scrutiny report {YEAR}-Q3</h1>" in html
+    assert f"Figures printed in the {YEAR}-Q3 report" in html and "audit.graded.ytd" in html
+    with (folder / "figures.csv").open() as f:
+        written = {(r["id"], r["period"]): r["value"] for r in csv.DictReader(f)}
+    assert written[("reconcile.match", f"{YEAR}-Q3")] == "3" and ("reconcile.match", YEAR) not in written
+
+
 # the scrutiny report -----------------------------------------------------------------------------------
 
 def test_scrutiny_report_folder(scrutiny_rendered):
@@ -353,7 +439,7 @@ def test_committed_scrutiny_notebook_is_stripped_and_thin():
     nb = nbformat.read(str(REPO / "notebooks" / "scrutiny.ipynb"), as_version=4)
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
-    for name in ("partnership", "year", "data_dir", "output_dir"):
+    for name in ("partnership", "year", "quarter", "data_dir", "output_dir"):
         assert re.search(rf"^{name} = ", params[0].source, re.M)
     for cell in nb.cells:
         if cell.cell_type == "code":

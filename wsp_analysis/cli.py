@@ -77,9 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     k = sub.add_parser("reconcile", help="compare the figures a published report prints with the data's",
                        description="Compare each figure in data/<partnership>/published_figures.csv with the figure "
                                    "computed from the data: match, differs, percent_for_points or not_derivable. "
-                                   "Prints the table and exits 0 (2 for invalid data or arguments).")
+                                   "With --quarter, the rows for that quarter (and the same quarter a year before) "
+                                   "against the quarterly figures. Prints the table and exits 0 (2 for invalid data "
+                                   "or arguments).")
     k.add_argument("--partnership", required=True, help="folder name under the data folder, e.g. walsall")
     k.add_argument("--year", required=True, help="financial year of the report, e.g. 2023-24")
+    k.add_argument("--quarter", help="Q1 to Q4: reconcile that quarter's report instead of the year's")
     k.add_argument("--data-dir", help="data folder (default: the repository's data/)")
     _agency_return_parsers(sub)
     return p
@@ -214,11 +217,11 @@ def _figures(args) -> int:
 
 
 def _reconcile(args) -> int:
-    from wsp_analysis.calc.compute import register
     from wsp_analysis.data import periods
 
     try:
         year = periods.parse_year(args.year)
+        quarter = periods.parse_quarter(args.quarter) if args.quarter is not None else None
     except ValueError as e:
         raise UsageError(str(e)) from None
     folder = paths.partnership_dir(args.partnership, args.data_dir)
@@ -227,7 +230,8 @@ def _reconcile(args) -> int:
     if rows is None:
         raise UsageError(f"{ds.label}/{reconcile.FILE}: file is missing; reconcile compares the figures it transcribes "
                          "from the published report (see docs/data.md)")
-    print(reconcile.text_table(reconcile.reconcile(rows, register(ds, year), year)))
+    found = reconcile.reconcile(rows, reconcile.register_for(ds, year, quarter), year, quarter)
+    print(reconcile.text_table(found))
     return EXIT_OK
 
 

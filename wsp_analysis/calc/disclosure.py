@@ -5,12 +5,17 @@ Reports about children are published; a count of 1 to 5 audits or referrals can 
 `protect(register, threshold)` returns the register a publication report shows:
 
 1. Primary suppression: every count cell from 1 to `threshold` (default 5, as the DfE does).
-2. Secondary suppression: the register's counts are tied by totals and differences (grades sum to
-   the audits graded, quarters to the year, bookings = attended + no-shows, a change = this year's
-   count - last year's). While any suppressed cell can be solved from those equations and the cells
-   shown, the smallest shown cell in one of its equations is suppressed too.
+2. Secondary suppression: the register's counts are tied by totals and differences, and those ties are
+   read from the figures the register actually holds, whatever periods, themes and grades are present:
+   the grades shown for a period sum to its audits graded (and inferred counts to their total), the
+   quarters shown for a year sum to the year (with no Q4 round, Q1 + Q2 + Q3 is the year), a first
+   quarter's year-to-date count is the quarter's, bookings = attended + no-shows, and a change = this
+   period's count - the one before. A figure that exists but is not available ([x]) is an unknown in
+   those ties, never 0. While any suppressed cell can be solved from the ties and the cells shown, a
+   shown cell of its ties is suppressed too (the smallest that stops the solution, else the smallest).
 3. Anything built on a suppressed count is suppressed: proportions (and their intervals), percent
-   changes, and the tests, effect sizes and mean ratings of that part of the report.
+   changes, and the tests, effect sizes and mean ratings of that part of the report. A figure with no
+   number at all stays not available ([x]): there is nothing to protect, and [c] would say there was.
 
 Not covered, and said so in the report: bounds that non-negativity alone gives, and differences
 between separately published reports (e.g. two quarters' year-to-date figures).
@@ -18,16 +23,17 @@ between separately published reports (e.g. two quarters' year-to-date figures).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import replace
 
 import numpy as np
 
-from wsp_analysis.data import periods
-from wsp_analysis.calc.register import Figure, Register, is_missing
+from wsp_analysis.calc.register import Figure, Register
 
 DEFAULT_THRESHOLD = 5
 SYMBOL = "[c]"
 Cell = tuple[str, str, str]  # (figure id, period, "value" | "numerator" | "denominator")
+Equation = dict[Cell, int]  # sum of coefficient x cell = 0
 
 # Ratios whose numerator and denominator are other figures' counts (same period).
 RATIO_PARTS = {
@@ -39,10 +45,14 @@ RATIO_PARTS = {
 # Percent changes whose numerator is this year's count and denominator last year's.
 PCT_CHANGE_PARTS = {"training.events_change_pct": "training.events",
                     "training.elearning_change_pct": "training.elearning_taken"}
+# Families whose parts sum to a total in the same period: (id prefix of a part, the part's field, total id).
+PARTITIONS = (("audit.share.", "numerator", "audit.graded"),
+              ("consistency.count.", "value", "consistency.smallest_n.half_up"))
 DERIVED_UNITS = ("p_value", "effect_size", "rating")  # suppressed with their part of the report
 # The parts of a report that count children's cases: audits (and the counts inferred behind published
 # percentages) and referrals. Training counts staff bookings, actions count tasks, budget counts pounds.
 DOMAINS = ("audit", "consistency", "referrals")
+_QUARTER = re.compile(r"^(\d{4}-\d{2})-(Q[1-4])$")
 
 
 def rule(threshold: int) -> str:
@@ -58,14 +68,23 @@ def _base(fid: str) -> tuple[str, str]:
     return (fid[:-4], ".ytd") if fid.endswith(".ytd") else (fid, "")
 
 
+def _previous(period: str) -> str:
+    """The period a change compares with: the year before, or the same quarter of the year before
+    ("2023-24" -> "2022-23", "2023-24-Q1" -> "2022-23-Q1")."""
+    y = int(period[:4]) - 1
+    return f"{y}-{(y + 1) % 100:02d}{period[7:]}"
+
+
 def cell_of(fig: Figure, field: str) -> Cell:
     """The count a figure's value, numerator or denominator is, named once (so the denominator of the
-    share graded Good is the same cell as audits graded)."""
+    share graded Good is the same cell as audits graded, and a change's numerator is this year's count)."""
     base, ytd = _base(fig.id)
     if field != "value":
+        before = fig.period if field == "numerator" else _previous(fig.period)
         if base in PCT_CHANGE_PARTS:
-            period = fig.period if field == "numerator" else periods.previous_year(fig.period)
-            return (PCT_CHANGE_PARTS[base], period, "value")
+            return (PCT_CHANGE_PARTS[base], before, "value")
+        if fig.unit == "count" and base.endswith("_change"):
+            return (base[: -len("_change")] + ytd, before, "value")
         if base in RATIO_PARTS:
             return (RATIO_PARTS[base][field == "denominator"] + ytd, fig.period, "value")
         if base.startswith("audit.share.") and field == "denominator":
@@ -76,107 +95,145 @@ def cell_of(fig: Figure, field: str) -> Cell:
     return (fig.id, fig.period, field)
 
 
+def _count_fields(fig: Figure) -> tuple[str, ...]:
+    """The fields of a figure that are counts: a count's value (and, for a change, the two counts it
+    compares), a share's or percent change's numerator and denominator."""
+    if fig.unit == "count":
+        return ("value", *(f for f in ("numerator", "denominator") if getattr(fig, f) is not None))
+    if fig.unit == "proportion" or _base(fig.id)[0] in PCT_CHANGE_PARTS:
+        return ("numerator", "denominator")
+    return ()
+
+
+def _named(reg: Register) -> dict[Cell, float | None]:
+    """Every count cell the register names, with its value, or None where the figure is not available
+    (an unknown, not 0). A share without counts (a published percentage) names none."""
+    out: dict[Cell, float | None] = {}
+    for f in reg:
+        fields = _count_fields(f)
+        if fields[:1] == ("numerator",) and f.numerator is None and f.denominator is None and not f.missing:
+            continue  # a published percentage: there are no counts behind it in the register
+        for field in fields:
+            v = getattr(f, field)
+            if field != "value" and v is not None and not float(v).is_integer():
+                continue  # a share of pounds or of a rating, not of counted things
+            c = cell_of(f, field)
+            if out.get(c) is None:
+                out[c] = v
+    return out
+
+
 def count_cells(reg: Register) -> dict[Cell, float]:
     """Every count the register shows, once: count figures' values and count-based proportions' parts."""
-    cells: dict[Cell, float] = {}
-    for f in reg:
-        if f.unit == "count" and not is_missing(f.value):
-            cells[cell_of(f, "value")] = f.value
-        elif f.numerator is not None and f.denominator is not None and (
-                f.unit == "proportion" or _base(f.id)[0] in PCT_CHANGE_PARTS):
-            for field in ("numerator", "denominator"):
-                v = getattr(f, field)
-                if v is not None and float(v).is_integer():
-                    cells.setdefault(cell_of(f, field), v)
-    return cells
+    return {c: v for c, v in _named(reg).items() if v is not None}
 
 
-def equations(reg: Register, cells: dict[Cell, float]) -> list[dict[Cell, int]]:
-    """The linear relations between shown counts (each: sum of coefficient x cell = 0)."""
-    eqs: list[dict[Cell, int]] = []
-    periods = {f.period for f in reg}
-    graded = {p for p in periods if ("audit.graded", p, "value") in cells}
-    grades = sorted({f.id for f in reg if f.id.startswith("audit.share.") and not f.id.endswith(".ytd")})
-    for p in graded:  # grades sum to the audits graded
-        parts = [(g, p, "numerator") for g in grades if (g, p, "numerator") in cells]
-        if parts:
-            eqs.append({**{c: 1 for c in parts}, ("audit.graded", p, "value"): -1})
-    for year in {p for p in graded if "-Q" not in p}:  # quarters sum to the year
-        qs = [f"{year}-Q{i}" for i in range(1, 5)]
-        if all(q in graded for q in qs):
-            eqs.append({**{("audit.graded", q, "value"): 1 for q in qs}, ("audit.graded", year, "value"): -1})
-            for g in grades:
-                if all((g, q, "numerator") in cells for q in qs) and (g, year, "numerator") in cells:
-                    eqs.append({**{(g, q, "numerator"): 1 for q in qs}, (g, year, "numerator"): -1})
-    for p in periods:  # bookings = attended + no-shows
+def _holds(eq: Equation, named: dict[Cell, float | None]) -> bool:
+    """A tie the register's numbers break is not a tie (a reader using it gets a wrong answer); one with
+    an unknown cell cannot be checked and is kept."""
+    values = [named.get(c) for c in eq]
+    return any(v is None for v in values) or sum(k * v for k, v in zip(eq.values(), values)) == 0
+
+
+def equations(reg: Register) -> list[Equation]:
+    """The linear ties between the register's counts, read from the periods, themes and grades it holds.
+    Cells not available are unknowns in them."""
+    named = _named(reg)
+    by_series: dict[tuple[str, str], set[str]] = defaultdict(set)  # (id, field) -> periods named
+    for cid, period, field in named:
+        by_series[(cid, field)].add(period)
+    eqs: list[Equation] = []
+    for prefix, field, total in PARTITIONS:  # the parts shown for a period sum to its total
+        for ytd in ("", ".ytd"):
+            for period in {p for (cid, _), ps in by_series.items() if cid == total + ytd for p in ps}:
+                parts = [c for c in named if c[1] == period and c[2] == field and c[0].startswith(prefix)
+                         and _base(c[0])[1] == ytd]
+                if parts:
+                    eqs.append({**{c: 1 for c in parts}, (total + ytd, period, "value"): -1})
+    for (cid, field), ps in by_series.items():
+        for year in {p for p in ps if _QUARTER.match(p) is None}:  # the quarters shown sum to the year
+            qs = sorted(p for p in ps if p.startswith(year + "-Q"))
+            if qs:
+                eqs.append({**{(cid, q, field): 1 for q in qs}, (cid, year, field): -1})
+        base, ytd = _base(cid)
+        if ytd:  # a first quarter's year to date is the quarter
+            for p in ps:
+                if p.endswith("-Q1") and (base, p, field) in named:
+                    eqs.append({(cid, p, field): 1, (base, p, field): -1})
+    for p in {c[1] for c in named}:  # bookings = attended + no-shows
         for ytd in ("", ".ytd"):
             b, a, n = (("training." + k + ytd, p, "value") for k in ("bookings", "attended", "no_shows"))
-            if b in cells and a in cells and n in cells:
+            if b in named and a in named and n in named:
                 eqs.append({a: 1, n: 1, b: -1})
-    for f in reg:  # count changes: change = this period - the one before
-        if f.unit == "count" and f.id.endswith("_change") and f.numerator is not None and f.denominator is not None:
-            base = f.id[: -len("_change")]
-            now = (base, f.period, "value")
-            before = next(((base, q, "value") for q in periods if q != f.period and cells.get((base, q, "value"))
-                           == f.denominator), None)
-            if now in cells and before is not None:
+    for f in reg:  # a change in a count = this period's count - the one before
+        if f.unit == "count" and _base(f.id)[0].endswith("_change"):
+            now, before = cell_of(f, "numerator"), cell_of(f, "denominator")
+            if now in named and before in named:
                 eqs.append({(f.id, f.period, "value"): 1, now: -1, before: 1})
-    for fid in {f.id for f in reg if f.id.startswith("referrals.") and f.unit == "count"}:  # quarters sum to year
-        for year in {p for p in periods if "-Q" not in p and (fid, p, "value") in cells}:
-            qs = [(fid, f"{year}-Q{i}", "value") for i in range(1, 5)]
-            if all(q in cells for q in qs):
-                eqs.append({**{q: 1 for q in qs}, (fid, year, "value"): -1})
-    return eqs
+    return [e for e in eqs if _holds(e, named)]
 
 
-def solvable(eqs: list[dict[Cell, int]], hidden: set[Cell]) -> list[Cell]:
-    """The hidden cells that the equations determine once every shown cell is known (linear algebra:
-    a hidden cell is determined when its unit vector lies in the row space of the hidden columns)."""
-    cols = sorted({c for e in eqs for c in e if c in hidden})
-    if not cols:
-        return []
-    index = {c: i for i, c in enumerate(cols)}
-    a = np.array([[e.get(c, 0) for c in cols] for e in eqs if any(c in hidden for c in e)], dtype=float)
-    rank = np.linalg.matrix_rank(a)
-    out = []
-    for c in cols:
-        unit = np.zeros(len(cols))
-        unit[index[c]] = 1
-        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
-            out.append(c)
-    return out
+def solvable(eqs: list[Equation], shown: set[Cell]) -> set[Cell]:
+    """The cells not shown that the equations determine once every shown cell is known. Linear algebra:
+    a cell is determined when its unit vector lies in the row space of the columns not shown."""
+    cols = sorted({c for e in eqs for c in e if c not in shown})
+    rows = [e for e in eqs if any(c not in shown for c in e)]
+    if not cols or not rows:
+        return set()
+    a = np.array([[e.get(c, 0) for c in cols] for e in rows], dtype=float)
+    _, s, vt = np.linalg.svd(a, full_matrices=False)
+    basis = vt[s > 1e-9 * max(a.shape) * s[0]]  # orthonormal rows spanning the row space
+    reach = (basis ** 2).sum(axis=0)  # squared length of each unit vector's projection onto it
+    return {c for c, r in zip(cols, reach) if r > 1 - 1e-9}
 
 
 def suppressed_cells(reg: Register, threshold: int) -> set[Cell]:
     """Primary and secondary suppression over the register's counts."""
     cells = count_cells(reg)
     hidden = {c for c, v in cells.items() if 1 <= v <= threshold and c[0].split(".", 1)[0] in DOMAINS}
-    eqs = equations(reg, cells)
+    eqs = equations(reg)
     while True:
-        exposed = solvable(eqs, hidden)
+        shown = set(cells) - hidden
+        exposed = sorted(solvable(eqs, shown) & hidden)
         if not exposed:
             return hidden
         target = exposed[0]
-        candidates = sorted(((cells[c], c) for e in eqs if target in e for c in e if c not in hidden),
-                            key=lambda t: (t[0], t[1]))
-        if not candidates:  # every cell of its equations is hidden: widen to any equation it shares cells with
-            candidates = sorted((cells[c], c) for e in eqs for c in e if c not in hidden)
-        if not candidates:
+        candidates = _candidates(eqs, target, shown, cells)
+        if not candidates:  # only possible when the ties alone fix it; nothing shown can be taken away
             return hidden
-        hidden.add(candidates[0][1])
+        stops = [c for c in candidates if target not in solvable(eqs, shown - {c})]
+        hidden.add((stops or candidates)[0])
+
+
+def _candidates(eqs: list[Equation], target: Cell, shown: set[Cell], cells: dict[Cell, float]) -> list[Cell]:
+    """Shown cells that could protect `target`, smallest first: those in its own equations, else those in
+    any equation linked to it through cells not shown."""
+    near = sorted({c for e in eqs if target in e for c in e if c in shown}, key=lambda c: (cells[c], c))
+    if near:
+        return near
+    linked, frontier = {target}, [target]
+    while frontier:
+        cell = frontier.pop()
+        for e in eqs:
+            if cell in e:
+                for c in e:
+                    if c not in shown and c not in linked:
+                        linked.add(c)
+                        frontier.append(c)
+    return sorted({c for e in eqs if linked & e.keys() for c in e if c in shown}, key=lambda c: (cells[c], c))
 
 
 def protect(reg: Register, threshold: int = DEFAULT_THRESHOLD) -> Register:
-    """The register a publication report shows: suppressed figures have no value and the symbol [c]."""
+    """The register a publication report shows: suppressed figures have no value and the symbol [c].
+    Same figures, same order; a figure with no number stays as it is ([x])."""
     hidden = suppressed_cells(reg, threshold)
     touched_domains = {c[0].split(".", 1)[0] for c in hidden}
     out = Register()
     for f in reg:
-        parts = [cell_of(f, "value")] if f.unit == "count" else [
-            cell_of(f, field) for field in ("numerator", "denominator") if getattr(f, field) is not None]
+        parts = [cell_of(f, field) for field in _count_fields(f) if field == "value" or getattr(f, field) is not None]
         derived = f.unit in DERIVED_UNITS and f.id.split(".", 1)[0] in touched_domains
-        change = _change_of_hidden(f, reg, hidden)
-        if any(p in hidden for p in parts) or derived or change:
+        nothing = f.missing and f.numerator is None and f.denominator is None
+        if not nothing and (any(p in hidden for p in parts) or derived or _change_of_hidden(f, reg, hidden)):
             out.add(replace(f, value=None, numerator=None, denominator=None, ci_low=None, ci_high=None,
                             symbol=SYMBOL))
         else:

@@ -27,10 +27,15 @@ def _publication(ds, year: str, quarter: str | None = None) -> Register:
 
 
 def _scrutiny(ds, year: str, quarter: str | None = None) -> Register:
-    """The report's register, and how many published figures have each status (reconcile.*)."""
+    """The report's register (annual, or the quarter's with the year's counts behind rounded percentages),
+    and how many published figures have each status (reconcile.*)."""
     reg = compute.register(ds, year, quarter)
+    if quarter:
+        annual = compute.register(ds, year)
+        reg.extend(f for f in annual if f.id.startswith("consistency.") and (f.id, f.period) not in reg)
+        reg.details["consistency.findings"] = annual.detail("consistency.findings")
     period = periods.period_label(year, quarter)
-    rows = reconcile.for_dataset(ds, reg, period)
+    rows = reconcile.for_dataset(ds, reg, year, quarter)
     if rows is not None:
         src = f"{ds.label}/{reconcile.FILE}"
         reg.extend(f for f in reconcile.figures(rows, period, src) if (f.id, f.period) not in reg)

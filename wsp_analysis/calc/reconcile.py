@@ -11,8 +11,14 @@ report prints: which of our figures it is (`figure_id`), how it was printed (`pr
   as a percent ("a reduction by 15%" for 35% -> 20%, which is 15 points, a 43% relative fall);
 - not_derivable: we have no such figure, or ours is not available.
 
-    rows = reconcile(ds, register, "2023-24")   # list[Row]
+    reg = register_for(ds, "2023-24")             # or register_for(ds, "2023-24", "Q1") for a quarter
+    rows = reconcile(read(ds.folder), reg, "2023-24")   # list[Row]; quarter="Q1" for that quarter's rows
     print(text_table(rows))
+
+A reconciliation is of one report. The year's takes every row of that year (a blank period is the year)
+and compares it with the annual figures, which hold the year, earlier years and the audit rounds'
+quarters. A quarter's takes the rows whose period is that quarter, or the same quarter of the year
+before (which a quarterly report compares with), and compares them with the quarterly figures.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from wsp_analysis.report import format as fmt
 from wsp_analysis.data import periods
 from wsp_analysis.data import rules
 from wsp_analysis.errors import DataValidationError, Problem
+from wsp_analysis.calc import compute
 from wsp_analysis.calc.register import Figure, Register, is_missing
 from wsp_analysis.data.schema import REFUSE, Column, Table
 
@@ -233,13 +240,34 @@ def compare(fig: Figure | None, printed: Printed, reg: Register | None = None) -
     return DIFFERS, shown, "; ".join(notes)
 
 
-def reconcile(rows: list[dict], reg: Register, year: str) -> list[Row]:
-    """One Row per published figure for the report of `year` (rows whose year is blank count for any year)."""
+def register_for(ds, year: str, quarter: str | None = None) -> Register:
+    """The figures the report of `year` (or of its `quarter`, "Q1".."Q4") states: what its published
+    figures are compared with. ValueError for a year or quarter that is not one."""
+    return compute.register(ds, year, quarter)
+
+
+def in_report(row: dict, year: str, quarter: str | None = None) -> str | None:
+    """The period a published_figures row is for, when the report of `year` (or of its `quarter`) prints
+    it; None when it belongs to another report. A blank year counts for any year; a blank period is the
+    year, so a quarter's reconciliation leaves it to the annual one."""
+    if row.get("year") not in (None, year):
+        return None
+    period = row.get("period") or year
+    if quarter is None:
+        return period
+    q = periods.parse_quarter(quarter)
+    reported = (periods.period_label(year, q), periods.period_label(periods.previous_year(year), q))
+    return period if period in reported else None
+
+
+def reconcile(rows: list[dict], reg: Register, year: str, quarter: str | None = None) -> list[Row]:
+    """One Row per published figure the report of `year` prints (given `quarter`, the report of that
+    quarter: `reg` is then the quarterly register), in the file's order."""
     out = []
     for r in rows:
-        if r.get("year") not in (None, year):
+        period = in_report(r, year, quarter)
+        if period is None:
             continue
-        period = r.get("period") or year
         fig = reg.get(r["figure_id"], period) if (r["figure_id"], period) in reg else None
         printed = parse_printed(r["printed"])
         status, ours, note = compare(fig, printed, reg)
@@ -248,10 +276,11 @@ def reconcile(rows: list[dict], reg: Register, year: str) -> list[Row]:
     return out
 
 
-def for_dataset(ds, reg: Register, year: str) -> list[Row] | None:
-    """Reconcile the partnership's published_figures.csv with `reg`; None when the partnership has none."""
+def for_dataset(ds, reg: Register, year: str, quarter: str | None = None) -> list[Row] | None:
+    """Reconcile the partnership's published_figures.csv with `reg` (the register of `year`, or of its
+    `quarter`); None when the partnership has none."""
     rows = read(ds.folder, ds.label)
-    return None if rows is None else reconcile(rows, reg, year)
+    return None if rows is None else reconcile(rows, reg, year, quarter)
 
 
 def counts(rows: list[Row]) -> dict[str, int]:
@@ -273,12 +302,13 @@ def text_table(rows: list[Row]) -> str:
     return "\n".join([*lines, summary(rows)])
 
 
-def figures(rows: list[Row], year: str, source: str) -> list[Figure]:
-    """How many published figures have each status: reconcile.rows and reconcile.<status> (counts)."""
+def figures(rows: list[Row], period: str, source: str) -> list[Figure]:
+    """How many published figures have each status: reconcile.rows and reconcile.<status> (counts), for
+    the period of the report reconciled (2023-24, or 2023-24-Q1 for a quarter's)."""
     c = counts(rows)
-    out = [Figure("reconcile.rows", "Published figures transcribed from the report", year, len(rows), "count",
+    out = [Figure("reconcile.rows", "Published figures transcribed from the report", period, len(rows), "count",
                   source=source)]
     for s in STATUSES:
-        out.append(Figure(f"reconcile.{s}", f"Published figures with status {s} ({STATUS_MEANING[s]})", year,
+        out.append(Figure(f"reconcile.{s}", f"Published figures with status {s} ({STATUS_MEANING[s]})", period,
                           c[s], "count", source=source))
     return out

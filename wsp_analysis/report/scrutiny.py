@@ -5,16 +5,16 @@ the counts behind published percentages could have been, and what the report was
     part = scrutiny.reconciliation(ds, reg, "2023-24")
     display(*part.parts)
 
-Its figures.csv holds the annual figures (the reconciliation compares with them), the consistency
-findings (consistency.figures) and how many published figures have each status (reconcile.figures).
-`wsp-analysis verify` recomputes it with figures().
+Given a quarter (figures(ds, "2023-24", "Q1"), reconciliation(ds, reg, "2023-24", "Q1")), the report
+reconciles that quarter's report. Its figures.csv holds the annual figures (a quarter's, for a quarter;
+the reconciliation compares with them), the consistency findings (consistency.figures) and how many
+published figures have each status (reconcile.figures). `wsp-analysis verify` recomputes it with figures().
 """
 from __future__ import annotations
 
 import platform
 from dataclasses import dataclass, field
 
-from wsp_analysis.calc import annual
 from wsp_analysis.report import blocks
 from wsp_analysis.calc import consistency
 from wsp_analysis.report import tables as datatables
@@ -44,28 +44,35 @@ def _part(messages: list[str], data: list[DataTable]) -> Part:
     return Part(blocks.bullets(messages), [blocks.table(d) for d in data], data)
 
 
-def figures(ds, year: str) -> Register:
-    """The annual figures, the consistency findings and the reconciliation's counts by status."""
+def figures(ds, year: str, quarter: str | None = None) -> Register:
+    """The annual figures (given `quarter`, that quarter's), the consistency findings and the
+    reconciliation's counts by status."""
     year = periods.parse_year(year)
-    reg = annual.figures(ds, year)
+    reg = reconcile.register_for(ds, year, quarter)
     for f in consistency.figures(ds, year):
         if (f.id, f.period) not in reg:  # the annual register may come to hold them itself
             reg.add(f)
-    rows = reconcile.for_dataset(ds, reg, year)
+    rows = reconcile.for_dataset(ds, reg, year, quarter)
     if rows is not None:
         src = f"{ds.label}/{reconcile.FILE}"
-        reg.extend(f for f in reconcile.figures(rows, year, src) if (f.id, f.period) not in reg)
+        reg.extend(f for f in reconcile.figures(rows, periods.period_label(year, quarter), src)
+                   if (f.id, f.period) not in reg)
     return reg
 
 
-def reconciliation(ds, reg: Register, year: str) -> Part:
-    """Every figure the published report prints, against ours, with its status."""
-    rows = reconcile.for_dataset(ds, reg, year)
+def reconciliation(ds, reg: Register, year: str, quarter: str | None = None) -> Part:
+    """Every figure the published report of `year` (or of its `quarter`) prints, against ours, with its status."""
+    rows = reconcile.for_dataset(ds, reg, year, quarter)
+    report = periods.period_label(year, quarter)
     if rows is None:
         return _part([f"No figures from {ds.partnership.name}'s published report are transcribed, so there is nothing "
                       f"to reconcile: add {ds.label}/{reconcile.FILE} (see docs/data.md)."], [])
+    if not rows:
+        return _part([f"None of the figures transcribed in {ds.label}/{reconcile.FILE} is printed in the {report} "
+                      "report, so there is nothing to reconcile for it."], [])
     n = reconcile.counts(rows)
-    msgs = [f"{narrative.sentence(narrative.number(len(rows)))} figures printed in the {year} report were transcribed: "
+    msgs = [f"{narrative.sentence(narrative.number(len(rows)))} figures printed in the {report} report were "
+            "transcribed: "
             f"{narrative.number(n[reconcile.MATCH])} match ours after the report's rounding, "
             f"{narrative.number(n[reconcile.DIFFERS])} {narrative.plural(n[reconcile.DIFFERS], 'differs', 'differ')}, "
             f"{narrative.number(n[reconcile.PERCENT_FOR_POINTS])} "
@@ -88,7 +95,7 @@ def reconciliation(ds, reg: Register, year: str) -> Part:
     if document:
         notes = (f"Every figure is printed in {document}.",) + notes
     table = datatables.build(
-        f"Figures printed in the {year} report, against the figures from the data",
+        f"Figures printed in the {report} report, against the figures from the data",
         [[r.figure_id, r.period, r.printed, r.ours, r.status, w, r.note or fmt.NOT_APPLICABLE]
          for r, w in zip(rows, wheres)],
         ["Figure", "Period", "Printed", "Ours", "Status", "Where printed", "Note"], notes=notes)
@@ -147,7 +154,8 @@ def manifest_part(ds, year: str, quarter: str | None = None) -> Part:
     params = {"partnership": ds.partnership.slug, "year": year, "quarter": quarter, "notebook": "scrutiny",
               "data_dir": manifest.shown_path(ds.folder.parent)}
     annual_params = dict(params, notebook=None)
-    msgs = [f"To reproduce this report: {manifest.command(params)}. To reproduce the annual report it scrutinises: "
+    msgs = [f"To reproduce this report: {manifest.command(params)}. To reproduce the "
+            f"{'quarterly' if quarter else 'annual'} report it scrutinises: "
             f"{manifest.command(annual_params)}.",
             "To check every figure of a rendered report against the data, without re-running its notebook: "
             "wsp-analysis verify REPORT_DIR (it recomputes the figures, compares them with figures.csv and checks the "
