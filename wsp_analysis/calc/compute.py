@@ -28,33 +28,37 @@ FAMILIES = {"audits": audits, "consistency": consistency, "training": training, 
             "referrals": referrals, "budget": budget, "actions": actions, "section11": section11}
 
 
-def _coverage(tables: Tables, req: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+def _coverage(tables: Tables, req: pd.DataFrame, frame: pd.DataFrame, families) -> pd.DataFrame:
     """partnership, report, family, span, has_data: every family for every span a report's figures are of
     (its own spans, and any other span a family gave a figure)."""
     own = spans(req, (THIS, YTD, PREV))[["partnership", "report", "span"]]
     keys = pd.concat([own, frame[["partnership", "report", "span"]]], ignore_index=True).drop_duplicates()
     out = []
-    for name, module in FAMILIES.items():
+    for name in families:
+        module = FAMILIES[name]
         present = pd.concat([periods_of(tables[t]) for t in module.TABLES], ignore_index=True)
         out.append(keys.assign(family=name, has_data=has_data(present, keys)))
     return pd.concat(out, ignore_index=True)[["partnership", "report", "family", "span", "has_data"]]
 
 
-def compute(tables: Tables, req: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
-    """(figures, coverage, details) of every request.
+def compute(tables: Tables, req: pd.DataFrame, families=None) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                        dict[str, pd.DataFrame]]:
+    """(figures, coverage, details) of every request, from every family (or those named in `families`).
 
     figures: one row per figure and request: partnership, report, family, span, then figures.csv's
     columns (numbers as float, NaN for missing); a figure whose family has no data in its span is blank.
     coverage: see _coverage. details: name -> frame (partnership, report, ...)."""
     parts, details = [], {}
-    for name, module in FAMILIES.items():
+    families = list(FAMILIES) if families is None else list(families)
+    for name in families:
+        module = FAMILIES[name]
         f = joined(module.figures(tables, req))
         f.insert(2, "family", name)
         parts.append(f)
         if hasattr(module, "details"):
             details.update(module.details(tables, req))
     frame = pd.concat(parts, ignore_index=True)
-    coverage = _coverage(tables, req, frame)
+    coverage = _coverage(tables, req, frame, families)
     known = coverage.set_index(["partnership", "report", "family", "span"])["has_data"]
     idx = pd.MultiIndex.from_frame(frame[["partnership", "report", "family", "span"]])
     empty = ~known.reindex(idx).fillna(False).to_numpy(dtype=bool)
@@ -71,16 +75,17 @@ def _figure_rows(frame: pd.DataFrame) -> list[Figure]:
                    nums["ci_high"][i]) for i in range(len(frame))]
 
 
-def register(ds, year: str, quarter: str | None = None) -> Register:
+def register(ds, year: str, quarter: str | None = None, families=None) -> Register:
     """Every figure one report states: the annual report of financial year `year`, or the quarterly
-    report of its `quarter`; with coverage and details (see Register). Raises ValueError for a year or
-    quarter written wrongly."""
+    report of its `quarter`; with coverage and details (see Register). `families` (names of FAMILIES)
+    keeps to those. Raises ValueError for a year or quarter written wrongly, KeyError for an unknown
+    family."""
     year = periods.parse_year(year)
     quarter = periods.parse_quarter(quarter) if quarter else None
     tables = Tables.of(ds)
     p = tables.partnerships[0]
     req = requests(p, [year], quarter)
-    frame, coverage, details = compute(tables, req)
+    frame, coverage, details = compute(tables, req, families)
     sliced = {name: d[(d["partnership"] == p)].drop(columns=["partnership", "report"]).reset_index(drop=True)
               for name, d in details.items()}
     return Register(_figure_rows(frame), coverage.drop(columns=["partnership", "report"]), sliced,

@@ -193,8 +193,8 @@ def suppressed_cells(reg: Register, threshold: int) -> set[Cell]:
     hidden = {c for c, v in cells.items() if 1 <= v <= threshold and c[0].split(".", 1)[0] in DOMAINS}
     eqs = equations(reg)
     while True:
-        shown = set(cells) - hidden
-        exposed = sorted(solvable(eqs, shown) & hidden)
+        shown = _shown(reg, hidden, cells)
+        exposed = sorted(solvable(eqs, shown) - shown)
         if not exposed:
             return hidden
         target = exposed[0]
@@ -203,6 +203,22 @@ def suppressed_cells(reg: Register, threshold: int) -> set[Cell]:
             return hidden
         stops = [c for c in candidates if target not in solvable(eqs, shown - {c})]
         hidden.add((stops or candidates)[0])
+
+
+def _parts(f: Figure) -> list[Cell]:
+    return [cell_of(f, field) for field in _count_fields(f) if field == "value" or getattr(f, field) is not None]
+
+
+def _shown(reg: Register, hidden: set[Cell], cells: dict[Cell, float]) -> set[Cell]:
+    """The counts a reader sees: those printed by a figure that is not suppressed. A figure is suppressed
+    whole when any count it prints is hidden, so a share whose denominator is hidden shows no numerator
+    either; that numerator is then as unseen as a hidden one (unless another figure prints it)."""
+    out: set[Cell] = set()
+    for f in reg:
+        parts = [c for c in _parts(f) if c in cells]
+        if parts and not any(c in hidden for c in parts):
+            out.update(parts)
+    return out
 
 
 def _candidates(eqs: list[Equation], target: Cell, shown: set[Cell], cells: dict[Cell, float]) -> list[Cell]:
@@ -230,7 +246,7 @@ def protect(reg: Register, threshold: int = DEFAULT_THRESHOLD) -> Register:
     touched_domains = {c[0].split(".", 1)[0] for c in hidden}
     out = Register()
     for f in reg:
-        parts = [cell_of(f, field) for field in _count_fields(f) if field == "value" or getattr(f, field) is not None]
+        parts = _parts(f)
         derived = f.unit in DERIVED_UNITS and f.id.split(".", 1)[0] in touched_domains
         nothing = f.missing and f.numerator is None and f.denominator is None
         if not nothing and (any(p in hidden for p in parts) or derived or _change_of_hidden(f, reg, hidden)):
