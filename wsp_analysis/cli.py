@@ -230,10 +230,18 @@ def _reconcile(args) -> int:
     return EXIT_OK
 
 
+def _check_arguments(args) -> None:
+    """Checks every command shares, made before anything is read or written: a partnership given as an
+    option is a plain folder name (new-partnership's NAME is checked by scaffold, more narrowly)."""
+    if getattr(args, "partnership", None) is not None:
+        paths.check_partnership(args.partnership, "--partnership")
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="wsp-analysis: %(message)s", stream=sys.stderr)
     args = _parser().parse_args(argv)
     try:
+        _check_arguments(args)
         return {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
                 "reconcile": _reconcile, "figures": _figures, "template": _template, "import": _import,
                 "new-partnership": _new_partnership}[args.command](args)
