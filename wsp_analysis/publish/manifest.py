@@ -51,7 +51,7 @@ OUTPUTS = ("report.html", "report.ipynb", "figures.csv", "tables.xlsx", "tables.
 PACKAGE = "wsp-analysis"
 # The libraries a figure or the page depends on; the package's own declared dependencies are added too.
 KEY_DEPENDENCIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
-                    "nbformat", "ipykernel", "jinja2", "pyyaml", "gptables", "odfpy")
+                    "nbformat", "ipykernel", "jinja2", "pyyaml", "xlsxwriter", "odfpy")
 SHORT = 12  # characters of a SHA-256 shown in the report's footer
 
 
