@@ -143,16 +143,20 @@ def canonical(v) -> str:
     return str(v)
 
 
-def read_sheet(ws, spec: schemas.Table, book: str, problems: list, warnings: list) -> Sheet | None:
-    """Check one sheet with the table's rules (via a CSV in the sheet's shape); None when nothing is filled."""
+def read_sheet(ws, spec: schemas.Table, book: str, problems: list, warnings: list,
+               extent: tuple[int, int] | None = None) -> Sheet | None:
+    """Check one sheet with the table's rules (via a CSV in the sheet's shape); None when nothing is filled.
+    `extent` is (last row, last column) holding a value (value_extents); the sheet's own size when None."""
     bad: set[tuple[int, int]] = set()  # (row, column index) already reported: the rules' view of them is noise
     for rng in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
         problems.append(CellProblem(book, "merged cells: unmerge them and type the value in each cell (a merged "
                                           "cell hides which row and column its value belongs to)",
                                     ws.title, rng.coord))
         bad.update((r, c) for r, c in rng.cells)
-    max_row, max_col = ws.max_row, ws.max_column
-    grid = {(c.row, c.column): c for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col) for c in row}
+    max_row, max_col = extent if extent is not None else (ws.max_row, ws.max_column)
+    # Only the rows and columns that hold values: iter_rows makes a cell for every position it passes.
+    grid = {(c.row, c.column): c for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col) for c in row} \
+        if max_row and max_col else {}
 
     known = {c.name: c for c in spec.columns}
     header_cells: dict[int, str] = {}
@@ -249,22 +253,51 @@ def _locate(p: Problem, sheet: Sheet, book: str) -> CellProblem:
     return CellProblem(book, p.message, sheet.name, sheet.ref(p.row, p.column), p.column)
 
 
-def _header_matches(ws, specs: dict[str, schemas.Table]) -> str | None:
+def _header_matches(ws, specs: dict[str, schemas.Table], last_col: int) -> str | None:
     """The template sheet whose column names the sheet's row 1 holds, if any (for a renamed sheet)."""
-    names = {str(c.value).strip() for c in next(ws.iter_rows(min_row=1, max_row=1), ()) if c.value is not None}
+    row = next(ws.iter_rows(min_row=1, max_row=1, max_col=last_col), ()) if last_col else ()
+    names = {str(c.value).strip() for c in row if c.value is not None}
     for sheet, spec in specs.items():
         if names and set(spec.required_columns) <= names <= set(spec.column_names):
             return sheet
     return None
 
 
-def _has_content(ws) -> bool:
-    return any(c.value not in (None, "") for row in ws.iter_rows() for c in row) or bool(ws.merged_cells.ranges)
+def _has_content(ws, extent: tuple[int, int]) -> bool:
+    last_row, last_col = extent
+    return bool(ws.merged_cells.ranges) or (bool(last_row and last_col) and any(
+        c.value not in (None, "") for row in ws.iter_rows(max_row=last_row, max_col=last_col) for c in row))
+
+
+def value_extents(path: Path) -> dict[str, tuple[int, int]]:
+    """{sheet title: (last row, last column) holding a value}, (0, 0) for a sheet with none.
+
+    A sheet's stored size counts formatted empty cells: one bold, empty cell at row 1,048,576 makes it a
+    million rows, and walking them (iter_rows makes a cell for each) took a minute and gigabytes. So the
+    workbook is streamed once in openpyxl's read-only mode, which passes only the rows the file stores,
+    each as long as its own last stored cell; the sheets are then read up to these extents only.
+    Raises what load_workbook raises for a file that is not a workbook."""
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out = {}
+        for ws in wb.worksheets:
+            ws.reset_dimensions()  # else every row is padded to the stored (formatted) width
+            last_row = last_col = 0
+            for row in ws.iter_rows():
+                for cell in reversed(row):
+                    if cell.value is not None:
+                        last_row, last_col = cell.row, max(last_col, cell.column)
+                        break
+            out[ws.title] = (last_row, last_col)
+        return out
+    finally:
+        wb.close()
 
 
 def read_workbook(path: Path, grade_scale, book: str) -> tuple[dict[str, Sheet], list, list]:
     """Every table sheet read and checked: ({table: Sheet with records}, problems, warnings)."""
     try:
+        extents = value_extents(path)
         wb = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -278,17 +311,18 @@ def read_workbook(path: Path, grade_scale, book: str) -> tuple[dict[str, Sheet],
         if ws.title in HELPER_SHEETS:
             continue
         spec = specs.get(ws.title)
+        extent = extents.get(ws.title, (0, 0))
         if spec is None:
-            if not _has_content(ws):
+            if not _has_content(ws, extent):
                 continue  # an empty extra sheet holds nothing to import or to lose
-            match = _header_matches(ws, specs)
+            match = _header_matches(ws, specs, extent[1])
             hint = (f'its row 1 holds the columns of "{match}": rename the sheet "{match}"' if match else
                     f"the template's sheets are {', '.join(specs)}; rename it as one of them or move its rows there")
             problems.append(CellProblem(book, f'"{ws.title}" is not a sheet of the template, so its rows would be '
                                               f"lost: {hint}", ws.title,
-                                        f"A1:{get_column_letter(max(ws.max_column, 1))}1" if match else None))
+                                        f"A1:{get_column_letter(max(extent[1], 1))}1" if match else None))
             continue
-        sheet = read_sheet(ws, spec, book, problems, warnings)
+        sheet = read_sheet(ws, spec, book, problems, warnings, extent)
         if sheet is not None:
             out[spec.name] = sheet
     wb.close()
