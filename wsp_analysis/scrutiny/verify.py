@@ -174,7 +174,7 @@ def _shown(v) -> str:
 def _shown_column(c: str, v) -> str:
     if c in NUMERIC:
         return _shown(v)
-    return _text(v) if v != "" else "blank"
+    return _text(v) if v not in ("", None) else "blank"
 
 
 def compare(report: dict[tuple[str, str], dict], recomputed: Register, source_as=None) -> list[str]:
