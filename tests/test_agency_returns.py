@@ -108,6 +108,17 @@ def test_template_has_a_sheet_per_table_notes_and_dropdowns(blank):
     assert bookings["B2:B5001"].type == "date"
 
 
+def test_template_never_replaces_a_file(tmp_path, capsys):
+    """A filled-in return called returns.xlsx must survive `template ... returns.xlsx` run again."""
+    out = tmp_path / "returns.xlsx"
+    out.write_bytes(b"an agency's filled-in return")
+    code, stdout, err = wsp(capsys, "template", "--partnership", "triton", "--data-dir", str(REPO / "data"), str(out))
+    assert code == 2 and stdout == ""
+    assert "returns.xlsx already exists; the template never replaces a file" in err
+    assert out.read_bytes() == b"an agency's filled-in return"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["returns.xlsx"]  # no temporary file left either
+
+
 def test_template_writes_hostile_text_as_text_never_a_formula(tmp_path, capsys):
     data = tmp_path / "data"
     data.mkdir()
