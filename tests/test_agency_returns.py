@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from conftest import REPO, run_cli
 
 from wsp_analysis import cli
 from wsp_analysis.data import load as dataset
-from wsp_analysis.returns import importer
+from wsp_analysis.returns import importer, reader
 from wsp_analysis.data import schema as schemas
 import synthetic
 from wsp_analysis.returns import template as workbook
@@ -105,6 +106,17 @@ def test_template_has_a_sheet_per_table_notes_and_dropdowns(blank):
     assert dv["E2:E5001"].type == "whole" and dv["E2:E5001"].formula1 == "0"  # count, 0 or more
     bookings = {str(v.sqref): v for v in wb["Bookings"].data_validations.dataValidation}
     assert bookings["B2:B5001"].type == "date"
+
+
+def test_template_never_replaces_a_file(tmp_path, capsys):
+    """A filled-in return called returns.xlsx must survive `template ... returns.xlsx` run again."""
+    out = tmp_path / "returns.xlsx"
+    out.write_bytes(b"an agency's filled-in return")
+    code, stdout, err = wsp(capsys, "template", "--partnership", "triton", "--data-dir", str(REPO / "data"), str(out))
+    assert code == 2 and stdout == ""
+    assert "returns.xlsx already exists; the template never replaces a file" in err
+    assert out.read_bytes() == b"an agency's filled-in return"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["returns.xlsx"]  # no temporary file left either
 
 
 def test_template_writes_hostile_text_as_text_never_a_formula(tmp_path, capsys):
@@ -249,6 +261,31 @@ def test_cross_table_problem_in_the_merged_folder_is_refused_at_the_cell(blank, 
     assert f"{path}, Training!F2, column bookings: 4 bookings in {NEW} Q1 but bookings.csv has 3" in err.splitlines()
     assert f"{path}, Training!H2, column attended: 4 attended in {NEW} Q1 but bookings.csv has 3" in err.splitlines()
     assert snapshot(triton_copy) == before
+
+
+def test_a_formatted_empty_cell_far_down_the_sheet_does_not_slow_the_import(blank, tmp_path, triton_copy, capsys):
+    """Issue 16, item 6: one bold, empty cell at row 1,048,576 made import walk a million rows (42 s and
+    2.3 GB measured here); the last column too on a wider sheet. Only the rows that hold values are read."""
+    from openpyxl.styles import Font
+
+    wb = openpyxl.load_workbook(blank)
+    fill(wb, "Audits", AUDIT_Q1)
+    wb["Audits"].cell(row=1_048_576, column=1).font = Font(bold=True)
+    wb["Training"].cell(row=1_048_576, column=16_384).font = Font(bold=True)
+    wb.create_sheet("Scratch").cell(row=1_048_576, column=3).font = Font(bold=True)  # formatted only: no content
+    path = tmp_path / "formatted.xlsx"
+    wb.save(path)
+    assert openpyxl.load_workbook(path)["Audits"].max_row == 1_048_576  # the sheet's own size: a million rows
+    extents = reader.value_extents(path)
+    assert extents["Audits"] == (4, 6) and extents["Scratch"] == (0, 0)
+    assert extents["Training"] == (1, len(schemas.tables(GRADES)["training"].column_names))
+
+    started = time.perf_counter()
+    code, out, err = wsp(capsys, "import", str(path), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    seconds = time.perf_counter() - started
+    assert code == 0, err
+    assert "audits.csv: 3 rows added (2024-25 Q1)" in out
+    assert seconds < 10, f"import took {seconds:.1f} s"  # about 1 s here; a minute before
 
 
 def test_a_failure_after_the_swap_puts_every_file_back(blank, tmp_path, triton_copy, monkeypatch):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 
 import nbformat
 import openpyxl
@@ -262,3 +263,48 @@ def test_no_tables_means_no_spreadsheets(tmp_path):
     nb = nbformat.v4.new_notebook()
     nbformat.write(nb, str(tmp_path / "report.ipynb"))
     assert reference_tables.write(tmp_path, tmp_path / "report.ipynb", "Empty") == []
+
+
+MARKUP = ("Child Neglect Awareness [Level 1](refresher)", "[a](b) and [c](d)", "**bold**", "<b>bold</b>", "=SUM(A1)",
+          "https://x", "$$rounding$$", "—", "  two  spaces\tand a tab\nand a line  ")
+
+
+def test_spreadsheets_write_text_exactly_as_typed(tmp_path):
+    """Issue 16, item 5: text from the data is never a link, a note marker, markup or a formula, and a cell of
+    symbols only is written too (gptables refused it). Read back: each cell's text is exact, no link made."""
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.table import Table, TableCell
+
+    from wsp_analysis.report.tables import build
+
+    table = build("Courses [Level 1](refresher) **2023-24**", [[t, n] for n, t in enumerate(MARKUP)],
+                  ["Course [x](y)", "Places"], {"Places": "count"}, notes=("See [the guide](guide.html).",))
+    sheets, notes = reference_tables._notes([table])
+    title = "Demo <b>Partnership</b> [home](https://x)"
+    xlsx = reference_tables.write_xlsx(tmp_path / "t.xlsx", sheets, notes, title, {})
+    ods = reference_tables.write_ods(tmp_path / "t.ods", sheets, notes, title, {})
+
+    book = openpyxl.load_workbook(xlsx)
+    ws = book["Table_1"]
+    assert ws["A1"].value == "Table 1: Courses [Level 1](refresher) **2023-24** [note 1][note 2][note 3]"
+    assert ws["A3"].value == f"Source: {title}, figures.csv"
+    assert [ws.cell(row=4, column=c).value for c in (1, 2)] == ["Course [x](y)", "Places"]
+    assert [ws.cell(row=r, column=1).value for r in range(5, 5 + len(MARKUP))] == list(MARKUP)
+    assert [ws.cell(row=r, column=2).value for r in range(5, 5 + len(MARKUP))] == list(range(len(MARKUP)))
+    assert book["Cover"]["A1"].value == f"{title}: reference tables"
+    assert "See [the guide](guide.html)." in [c.value for c in book["Notes"]["B"]]
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [(c.parent.title, c.value, c.hyperlink.location) for c in cells if c.hyperlink] == \
+        [("Contents", "Table_1", "'Table_1'!A1")]  # the contents' own link to its sheet, nothing else
+    assert list(ws.tables) == ["table_1"] and ws.tables["table_1"].ref == f"A4:B{4 + len(MARKUP)}"
+
+    doc = load(str(ods))
+    sheet = next(t for t in doc.spreadsheet.getElementsByType(Table) if t.getAttribute("name") == "Table_1")
+    texts = [teletype.extractText(c) for c in sheet.getElementsByType(TableCell)]
+    assert texts[0] == "Table 1: Courses [Level 1](refresher) **2023-24** [note 1][note 2][note 3]"
+    assert texts[5::2][: len(MARKUP)] == list(MARKUP)
+    with zipfile.ZipFile(ods) as z:
+        content = z.read("content.xml").decode("utf-8")
+    assert "<text:a" not in content and "table:formula" not in content

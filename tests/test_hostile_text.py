@@ -1,5 +1,5 @@
 """Hostile text in the data renders as plain text: escaped in the HTML, never a formula in spreadsheets,
-never mathtext in charts."""
+never mathtext in charts, never a link or markup anywhere (issue 16, item 5)."""
 from __future__ import annotations
 
 import shutil
@@ -13,6 +13,10 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 DDE = "+cmd|' /C calc'!A0"
+# Course names that look like markup: a Markdown link (gptables made it a link and failed), emphasis, HTML,
+# a formula and a bare address. Each must reach every output exactly as typed.
+LINK_COURSE = "Child Neglect Awareness [Level 1](refresher)"
+MARKUP_COURSES = (LINK_COURSE, "**bold** course", "<b>Bold</b> course", "=SUM(A1)", "https://x")
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +31,11 @@ def hostile_report(tmp_path_factory):
     (folder / "audits.csv").write_text(text)
     contrib = (folder / "contributions.csv").read_text().replace(",Probation,", ",@SUM(A1:A2),")
     (folder / "contributions.csv").write_text(contrib)
+    courses = (folder / "elearning_courses.csv").read_text()
+    assert ",Child Neglect Awareness Level 1," in courses
+    courses = courses.replace(",Child Neglect Awareness Level 1,", f",{LINK_COURSE},")
+    courses += "".join(f'2023-24,"{c}",10,5,2,test\n' for c in MARKUP_COURSES[1:])
+    (folder / "elearning_courses.csv").write_text(courses)
     result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--data-dir", str(root / "data"),
                      "--output-dir", str(root / "out"))
     assert result.returncode == 0, result.stderr
@@ -55,3 +64,37 @@ def test_spreadsheets_hold_text_never_formulas(hostile_report):
 def test_figures_csv_keeps_the_text_as_data(hostile_report):
     text = (hostile_report / "figures.csv").read_text(encoding="utf-8")
     assert SCRIPT in text  # figures.csv is data for analysts, not a page: the label holds the theme as written
+
+
+def test_text_that_looks_like_markup_reaches_every_output_as_typed(hostile_report):
+    """A Markdown link, emphasis, HTML, a formula and an address in course names: the report renders (the
+    link no longer stops the spreadsheet writer), and each name is in every output exactly as typed."""
+    import html as html_lib
+
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.table import TableCell
+
+    page = (hostile_report / "report.html").read_text(encoding="utf-8")
+    for course in MARKUP_COURSES:
+        assert html_lib.escape(course, quote=False) in page, course
+    assert 'href="refresher"' not in page and "<strong>bold</strong>" not in page and "<b>Bold</b>" not in page
+    assert 'href="https://x"' not in page
+
+    book = openpyxl.load_workbook(hostile_report / "tables.xlsx")
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    for course in MARKUP_COURSES:
+        assert course in texts, course
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    # the only links are the contents sheet's, each to a sheet of the workbook
+    links = [(ws.title, c.hyperlink) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.hyperlink]
+    assert links and all(sheet == "Contents" and not link.target and link.location.startswith("'Table_")
+                         for sheet, link in links)
+
+    ods = [teletype.extractText(c) for c in load(str(hostile_report / "tables.ods")).getElementsByType(TableCell)]
+    for course in MARKUP_COURSES:
+        assert course in ods, course
+    with zipfile.ZipFile(hostile_report / "tables.ods") as z:
+        content = z.read("content.xml").decode("utf-8")
+    assert "<text:a" not in content and "table:formula" not in content

@@ -180,7 +180,8 @@ def test_a_figure_missing_from_figures_csv_or_added_to_it_is_named(rendered, tmp
 
 def test_tolerance_is_tight():
     reg = Register([Figure("x", "x", YEAR, 0.1 + 0.2, "proportion")])
-    row = {"value": 0.3, "unit": "proportion", "numerator": None, "denominator": None, "ci_low": None, "ci_high": None}
+    row = {"label": "x", "value": 0.3, "unit": "proportion", "numerator": None, "denominator": None, "source": "",
+           "ci_low": None, "ci_high": None, "symbol": ""}
     assert verify.compare({("x", YEAR): row}, reg) == []  # 0.30000000000000004 vs 0.3: floating-point noise
     assert verify.compare({("x", YEAR): dict(row, value=0.3000001)}, reg) != []  # a real difference, however small
     assert verify.compare({("x", YEAR): dict(row, value=None)}, reg) != []  # blank is not a number
@@ -223,6 +224,140 @@ def test_verify_follows_absolute_paths_in_the_manifest(rendered, walsall_copy, t
     assert [l.split(":")[0] for l in result.changed_inputs] == [f"input {walsall_copy / 'reserves.csv'}"]
     assert any(l.startswith(f"figure budget.reserve.brought_forward ({YEAR}): report 299260, recomputed 299261")
                for l in result.differing)
+
+
+# verify covers what readers see (issue 15, item 5) --------------------------------------------------------
+
+def _rewrite_figures(report: Path, edit) -> None:
+    """Apply `edit(row)` (a dict, changed in place) to every row of the report's figures.csv."""
+    path = report / "figures.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        columns, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        edit(row)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _edit_manifest(report: Path, edit) -> None:
+    m = json.loads((report / "manifest.json").read_text())
+    edit(m)
+    (report / "manifest.json").write_text(json.dumps(m))
+
+
+def test_manifest_records_every_output_with_its_sha256(rendered):
+    m = json.loads((rendered / "manifest.json").read_text())
+    assert m["manifest_version"] == 2
+    assert [o["path"] for o in m["outputs"]] == ["report.html", "report.ipynb", "figures.csv", "tables.xlsx",
+                                                 "tables.ods"]
+    for o in m["outputs"]:
+        assert o["sha256"] == sha(rendered / o["path"]) and o["bytes"] == (rendered / o["path"]).stat().st_size
+
+
+@pytest.mark.parametrize("column, old, new", [
+    ("label", "Share of bookings attended", "Share of bookings attended (all courses)"),
+    ("source", "data/walsall/training.csv", "data/walsall/other.csv"),
+    ("symbol", "", "[c]"),
+])
+def test_a_changed_label_source_or_symbol_fails_naming_the_column(rendered, tmp_path, column, old, new):
+    """verify said "all 277 figures match" after these; every column of figures.csv is compared."""
+    report = copy_report(rendered, tmp_path / YEAR)
+
+    def edit(row):
+        if row["id"] == "training.attendance_rate" and row["period"] == YEAR:
+            assert row[column] == old
+            row[column] = new
+    _rewrite_figures(report, edit)
+    result = run_cli("verify", str(report))
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    recomputed = f'"{old}"' if old else "blank"
+    assert lines[0] == (f"figure training.attendance_rate ({YEAR}): report 0.8243661100803958, recomputed "
+                        f'0.8243661100803958 ({column}: report "{new}", recomputed {recomputed})')
+    assert lines[1].startswith("output figures.csv: changed since the report was rendered (SHA-256 ")
+    assert lines[-1].endswith("not verified: 1 figure differs and 1 output file changed (of 277 figures, 5 output "
+                              "files and 14 input files)")
+
+
+def test_a_figure_given_twice_or_columns_changed_are_named(rendered, tmp_path):
+    report = copy_report(rendered, tmp_path / YEAR)
+    rows = (report / "figures.csv").read_text().splitlines(keepends=True)
+    first = next(r for r in rows if r.startswith("training.attendance_rate,"))
+    (report / "figures.csv").write_text("".join([rows[0].replace(",symbol", ""), first.replace("0.8243661100803958", "0.5"),
+                                                 *rows[1:]]))
+    lines = verify.verify(report).differing
+    assert lines[0].startswith('figures.csv columns: report "id,label,period,value,unit,numerator,denominator,source,'
+                               'ci_low,ci_high", expected "id,label,')
+    assert any(l.startswith(f"figure training.attendance_rate ({YEAR}): figures.csv holds it twice") for l in lines)
+    assert any(l.startswith(f"figure training.attendance_rate ({YEAR}): report 0.5, recomputed 0.8243661100803958") for l in lines)
+
+
+def test_an_edited_or_swapped_output_fails_naming_it(rendered, scrutiny_rendered, tmp_path):
+    report = copy_report(rendered, tmp_path / YEAR)
+    page = (report / "report.html").read_text(encoding="utf-8")
+    assert "82.4%" in page
+    (report / "report.html").write_text(page.replace("82.4%", "92.4%"), encoding="utf-8")
+    shutil.copy(scrutiny_rendered / "tables.xlsx", report / "tables.xlsx")  # another report's tables
+    (report / "tables.ods").unlink()
+    result = run_cli("verify", str(report))
+    assert result.returncode == 1, result.stdout + result.stderr
+    m = json.loads((report / "manifest.json").read_text())
+    then = {o["path"]: o["sha256"][:12] for o in m["outputs"]}
+    assert result.stdout.splitlines() == [
+        f"output report.html: changed since the report was rendered (SHA-256 {then['report.html']}... then, "
+        f"{sha(report / 'report.html')[:12]}... now)",
+        f"output tables.xlsx: changed since the report was rendered (SHA-256 {then['tables.xlsx']}... then, "
+        f"{sha(scrutiny_rendered / 'tables.xlsx')[:12]}... now)",
+        f"output tables.ods: missing; the manifest records it (SHA-256 {then['tables.ods']}...)",
+        f"{report}: not verified: 3 output files changed (of 277 figures, 5 output files and 14 input files)"]
+    assert f"manifest.json SHA-256 {sha(report / 'manifest.json')}" in result.stderr
+
+
+def test_an_output_the_manifest_does_not_record_fails(rendered, tmp_path):
+    report = copy_report(rendered, tmp_path / YEAR)
+    _edit_manifest(report, lambda m: m.update(outputs=[o for o in m["outputs"] if o["path"] != "report.html"]))
+    result = verify.verify(report)
+    assert result.changed_outputs == ["output report.html: not recorded in the manifest, so not part of the report "
+                                      "as rendered"]
+    assert not result.ok and result.outputs_checked == 4
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m.update(inputs=[]), "its list of inputs is empty, so there is nothing to check the report against"),
+    (lambda m: m.pop("outputs"), "no list of outputs (a report rendered before outputs were recorded: render it "
+                                 "again)"),
+    (lambda m: m.update(outputs=[]), "its list of outputs is empty"),
+    (lambda m: m["outputs"][0].update(path="../../etc/passwd"), 'outputs entry 1 names "../../etc/passwd", not one of'),
+    (lambda m: m["inputs"][0].update(sha256="abc"), "inputs entry 1 is not a path with a SHA-256"),
+    (lambda m: m.update(inputs=[i for i in m["inputs"] if not i["path"].endswith("/budget.csv")]),
+     "does not name budget.csv, which the report reads"),
+])
+def test_a_manifest_that_cannot_vouch_for_the_report_exits_2(rendered, tmp_path, edit, message):
+    """Emptied inputs gave "all 0 input files are unchanged"; a manifest without inputs or outputs, or one that
+    leaves out a file the report reads, is refused."""
+    report = copy_report(rendered, tmp_path / YEAR)
+    _edit_manifest(report, edit)
+    result = run_cli("verify", str(report))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and result.stdout == ""
+
+
+def test_the_manifests_partnership_must_be_a_folder_name(rendered, tmp_path, walsall_copy):
+    report = copy_report(rendered, tmp_path / YEAR)
+    _edit_manifest(report, lambda m: m["parameters"].update(partnership="../escape"))
+    result = run_cli("verify", str(report), "--data-dir", str(walsall_copy.parent))
+    assert result.returncode == 2
+    assert 'the manifest\'s partnership "../escape" is not a safe folder name' in result.stderr
+
+
+def test_data_copied_to_a_folder_of_another_name_still_verifies(rendered, tmp_path):
+    """Sources name the data folder as the report did ("data/walsall/..."); a copy elsewhere verifies."""
+    shutil.copytree(WALSALL, tmp_path / "copies" / "walsall")
+    result = verify.verify(rendered, tmp_path / "copies")
+    assert result.ok, result.lines()
 
 
 # reconcile ---------------------------------------------------------------------------------------------

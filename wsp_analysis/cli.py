@@ -1,7 +1,8 @@
 """wsp-analysis: a thin command line over the library.
 
-Exit status: 0 ok; 1 the notebook failed (run-all: any run failed; verify: a figure or an input differs);
-2 invalid data or arguments (verify: the manifest or an input is missing, or the data no longer validate).
+Exit status: 0 ok; 1 the notebook failed (run-all: any run failed; verify: a figure, an input or an output
+differs); 2 invalid data or arguments (verify: the manifest, its inputs or outputs, or an input is missing, or
+the data no longer validate).
 """
 from __future__ import annotations
 
@@ -57,9 +58,11 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("verify", help="recompute a rendered report's figures from its data and compare",
                        description="Recompute every figure of REPORT_DIR from the data its manifest.json names "
-                                   "(without re-running the notebook), compare with its figures.csv and check the "
-                                   "input files' SHA-256. Exit 0 all match, 1 anything differs, 2 the manifest or an "
-                                   "input is missing or the data no longer validate.")
+                                   "(without re-running the notebook), compare with every column of its figures.csv "
+                                   "and check the SHA-256 of the input files and of every output (report.html, "
+                                   "report.ipynb, figures.csv, tables.xlsx, tables.ods). Exit 0 all match, 1 anything "
+                                   "differs, 2 the manifest (or its inputs or outputs) or an input is missing or the "
+                                   "data no longer validate.")
     c.add_argument("report_dir", metavar="REPORT_DIR", help="a rendered report folder, e.g. reports/walsall/2023-24")
     c.add_argument("--data-dir", help="look for the inputs in DATA_DIR/<partnership>/ instead of where the manifest "
                                       "recorded them")
@@ -235,10 +238,18 @@ def _reconcile(args) -> int:
     return EXIT_OK
 
 
+def _check_arguments(args) -> None:
+    """Checks every command shares, made before anything is read or written: a partnership given as an
+    option is a plain folder name (new-partnership's NAME is checked by scaffold, more narrowly)."""
+    if getattr(args, "partnership", None) is not None:
+        paths.check_partnership(args.partnership, "--partnership")
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="wsp-analysis: %(message)s", stream=sys.stderr)
     args = _parser().parse_args(argv)
     try:
+        _check_arguments(args)
         return {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
                 "reconcile": _reconcile, "figures": _figures, "template": _template, "import": _import,
                 "new-partnership": _new_partnership}[args.command](args)

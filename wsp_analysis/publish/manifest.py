@@ -4,13 +4,14 @@ Every rendered report folder holds one, written by render.write_outputs into the
 (so it is published with the report, or not at all):
 
     {
-      "manifest_version": 1,
+      "manifest_version": 2,
       "report": {"partnership": "walsall", "period": "2023-24", "kind": "annual",
                  "notebook": "notebooks/annual_report.ipynb", "notebook_sha256": "..."},
       "parameters": {"partnership": "walsall", "year": "2023-24", "quarter": null,
                      "notebook": "annual_report", "data_dir": "data", "output_dir": "reports"},
       "command": "wsp-analysis report --partnership walsall --year 2023-24",
       "inputs": [{"path": "data/walsall/partnership.yaml", "sha256": "...", "bytes": 612}, ...],
+      "outputs": [{"path": "report.html", "sha256": "...", "bytes": 181234}, ...],
       "package": {"name": "wsp-analysis", "version": "0.1.0"},
       "python": {"version": "3.12.3", "implementation": "CPython"},
       "platform": "Linux-6.1-x86_64",
@@ -22,12 +23,17 @@ Every rendered report folder holds one, written by render.write_outputs into the
 Paths are relative to the repository (the folder holding pyproject.toml beside this package) when the
 file is inside it, and absolute otherwise. `inputs` lists the files the figures are computed from:
 partnership.yaml and every table's CSV (and, for the scrutiny report, published_figures.csv).
+`outputs` lists what readers see, each file beside the manifest by its name: report.html,
+report.ipynb, figures.csv and, when the report shows tables, tables.xlsx and tables.ods. `write`
+hashes them itself from the folder it writes into, so the manifest, written last, covers every other
+file of the report. Version 1 manifests had no outputs; verify refuses them (render the report again).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import platform
+import re
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -40,11 +46,12 @@ from wsp_analysis.data.load import CONFIG_FILE
 from wsp_analysis.data.schema import tables
 
 FILE = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: outputs and their SHA-256 recorded
+OUTPUTS = ("report.html", "report.ipynb", "figures.csv", "tables.xlsx", "tables.ods")  # what readers see
 PACKAGE = "wsp-analysis"
 # The libraries a figure or the page depends on; the package's own declared dependencies are added too.
 KEY_DEPENDENCIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill", "nbconvert",
-                    "nbformat", "ipykernel", "jinja2", "pyyaml", "gptables", "odfpy")
+                    "nbformat", "ipykernel", "jinja2", "pyyaml", "xlsxwriter", "odfpy")
 SHORT = 12  # characters of a SHA-256 shown in the report's footer
 
 
@@ -86,7 +93,16 @@ def input_files(folder: Path, grade_scale, kind: str) -> list[Path]:
 
 
 def describe_inputs(files: list[Path]) -> list[dict]:
+    """[{"path": as shown_path gives it, "sha256": 64 hex digits, "bytes": size}] for each file, in order."""
     return [{"path": shown_path(f), "sha256": sha256(f), "bytes": f.stat().st_size} for f in files]
+
+
+def describe_outputs(folder: str | Path) -> list[dict]:
+    """[{"path": file name, "sha256", "bytes"}] for each of OUTPUTS present in the report folder, in
+    OUTPUTS' order (the spreadsheets are absent when a report shows no tables)."""
+    folder = Path(folder)
+    return [{"path": name, "sha256": sha256(folder / name), "bytes": (folder / name).stat().st_size}
+            for name in OUTPUTS if (folder / name).is_file()]
 
 
 def dependencies() -> dict[str, str]:
@@ -189,13 +205,38 @@ def finish(manifest: dict, finished: datetime | None = None) -> dict:
 
 
 def write(folder: Path, manifest: dict) -> Path:
+    """Write folder/manifest.json: `manifest` with `outputs` set to the SHA-256 of every output already
+    in the folder (describe_outputs), so call it last. Returns the path written."""
     path = Path(folder) / FILE
+    manifest = {**manifest, "outputs": describe_outputs(folder)}
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _file_entries(data: dict, key: str, names: tuple[str, ...] | None = None) -> str | None:
+    """What is wrong with the manifest's list `key` of {"path", "sha256"} entries, or None. `names`: the
+    only paths allowed (outputs are files beside the manifest, named, never a path elsewhere)."""
+    entries = data.get(key)
+    if not isinstance(entries, list):
+        return f"no list of {key}"
+    if not entries:
+        return f"its list of {key} is empty, so there is nothing to check the report against"
+    for i, item in enumerate(entries, start=1):
+        if not (isinstance(item, dict) and isinstance(item.get("path"), str) and item["path"]
+                and isinstance(item.get("sha256"), str) and _HEX64.fullmatch(item["sha256"])):
+            return f"{key} entry {i} is not a path with a SHA-256 (64 hexadecimal digits)"
+        if names is not None and item["path"] not in names:
+            return f"{key} entry {i} names {json.dumps(item['path'])}, not one of {', '.join(names)}"
+    return None
+
+
 def read(folder: str | Path) -> dict:
-    """The manifest of a report folder; ValueError (saying what is wrong) when it is missing or malformed."""
+    """The manifest of a report folder (a dict, shaped as this module's docstring shows); ValueError,
+    saying what is wrong, when it is missing, not JSON, or lacks the parameters, a non-empty list of
+    inputs or a non-empty list of outputs, each with its SHA-256."""
     path = Path(folder) / FILE
     if not path.is_file():
         raise ValueError(f"{path}: missing; every rendered report folder has a manifest.json (render it again "
@@ -204,9 +245,20 @@ def read(folder: str | Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ValueError(f"{path}: not valid JSON ({e})") from None
-    missing = [k for k in ("report", "parameters", "inputs") if k not in data]
-    if missing or not isinstance(data.get("inputs"), list):
-        raise ValueError(f"{path}: not a wsp-analysis manifest (missing {', '.join(missing) or 'a list of inputs'})")
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not a wsp-analysis manifest (not a JSON object)")
+    missing = [k for k in ("report", "parameters") if not isinstance(data.get(k), dict)]
+    if missing:
+        raise ValueError(f"{path}: not a wsp-analysis manifest (missing {', '.join(missing)})")
+    params = data["parameters"]
+    if not all(isinstance(params.get(k), str) for k in ("partnership", "year")):
+        raise ValueError(f"{path}: not a wsp-analysis manifest (its parameters lack the partnership or year)")
+    for key, names in (("inputs", None), ("outputs", OUTPUTS)):
+        wrong = _file_entries(data, key, names)
+        if wrong:
+            hint = " (a report rendered before outputs were recorded: render it again)" if key == "outputs" \
+                and "outputs" not in data else ""
+            raise ValueError(f"{path}: cannot be verified: {wrong}{hint}")
     return data
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from wsp_analysis.data import periods
+from wsp_analysis.data import paths, periods
 from wsp_analysis.errors import UsageError
 
 KEYS = ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook", "publication")
@@ -14,7 +14,8 @@ PUBLICATION_NOTEBOOK = "publication_report"  # publication: true renders it, int
 
 
 def check(params: dict, where: str = "parameters") -> dict:
-    """Validate and normalise a parameter mapping; UsageError names every problem."""
+    """Validate and normalise a parameter mapping ({key: text}, keys from KEYS); UsageError names every
+    problem. The partnership must be a plain folder name (paths.check_partnership)."""
     problems = []
     for k in params:
         if k not in KEYS:
@@ -40,6 +41,11 @@ def check(params: dict, where: str = "parameters") -> dict:
             problems.append(f"{where}: {k} must be text, not {type(v).__name__} ({v!r}); quote it in YAML")
             continue
         out[k] = v.strip()
+    if "partnership" in out and params.get("partnership") not in (None, ""):  # blank: "is required" above
+        try:
+            paths.check_partnership(out["partnership"], f"{where}: partnership")
+        except UsageError as e:
+            problems.append(str(e))
     try:
         if "year" in out:
             out["year"] = periods.parse_year(out["year"])
@@ -53,6 +59,8 @@ def check(params: dict, where: str = "parameters") -> dict:
 
 
 def read(path: str | Path) -> dict:
+    """A parameter file (YAML mapping) read and checked as `check` does; UsageError when it is missing,
+    not YAML, not a mapping or holds a bad parameter."""
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path}: parameter file not found")

@@ -3,21 +3,27 @@
 The tables are read back from the executed notebook (each displayed table carries its data), so
 the spreadsheets hold exactly the report's tables, numbered as the report numbers them. Layout
 follows the Government Analysis Function's guidance for releasing statistics in spreadsheets:
-a cover sheet, a contents sheet, a notes sheet, then one table per sheet with its title, notes
-referenced as [note N], shorthand ([x], [z], [c]) explained, units in the column headers, and no
-blank cells. ONS's gptables writes the .xlsx to that guidance; it has no ODS output, which
-government publishing asks for, so the .ods is written with odfpy (the library pandas itself uses
-for ODS) to the same layout.
+a cover sheet, a contents sheet, a notes sheet, then one table per sheet (an Excel table with a
+header row) with its title, notes referenced as [note N], shorthand ([x], [z], [c]) explained,
+units in the column headers, and no blank cells.
+
+`layout` decides every sheet's lines and table once; XlsxWriter writes it as .xlsx and odfpy (the
+library pandas itself uses for ODS) as .ods, so the two hold the same cells. Text from the data (a
+course, a theme, a partnership's name) is written exactly as typed: every text cell is written as a
+string, never read as a formula, a link or markup. (ONS's gptables, used before, reads `[text](target)`
+in any cell as a link and `$$x$$` as a note marker, and refuses a cell of symbols only, with no way
+to turn that off: a course named "Neglect [Level 1](refresher)" stopped the report.)
 """
 from __future__ import annotations
 
-import warnings
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import gptables
 import nbformat
 import pandas as pd
+import xlsxwriter
+from odf import teletype
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
@@ -71,34 +77,125 @@ def _cover_lines(facts: dict, title: str) -> tuple[list[str], list[str]]:
     return intro, about
 
 
-def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) -> Path:
+ONE_TABLE = "This worksheet contains one table."
+TABLE_NOTE = ONE_TABLE + " Some cells may refer to notes, which can be found on the notes worksheet."
+
+
+@dataclass(frozen=True)
+class Page:
+    """One sheet as both writers lay it out: lines of text from A1 down, each with its style ("title",
+    "subtitle" or "text"), then the table (if any) from the next row, header first."""
+
+    name: str
+    lines: tuple[tuple[str, str], ...]
+    frame: pd.DataFrame | None = None
+    table_name: str | None = None  # the Excel table's name (letters, digits and _)
+    links: bool = False  # the contents: each first-column cell names a sheet, and links to it
+
+
+def layout(sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) -> list[Page]:
+    """Cover, Contents, Notes, then Table_1...: the workbook's every line and table, for both writers.
+    Notes are numbered in order of first use, which is the notes table's order."""
     intro, about = _cover_lines(facts, title)
-    gp = {}
+    numbers = {ref: i for i, ref in enumerate(notes["Note reference"], start=1)}
+    pages = [
+        Page("Cover", ((f"{title}: reference tables", "title"), ("Introductory information", "subtitle"),
+                       *((line, "text") for line in intro), ("About these data", "subtitle"),
+                       *((line, "text") for line in about))),
+        Page("Contents", (("Table of contents", "title"), (ONE_TABLE, "text")),
+             pd.DataFrame({"Sheet name": [s.name for s in sheets], "Table description": [s.title for s in sheets]}),
+             "contents_table", links=True),
+        Page("Notes", (("Notes", "title"), (ONE_TABLE, "text")),
+             pd.DataFrame({"Note number": list(numbers.values()), "Note text": list(notes["Note text"])}),
+             "notes_table"),
+    ]
     for s in sheets:
-        t = s.table
-        gp[s.name] = gptables.GPTable(
-            table=s.frame, table_name=s.name.lower(), title=f"{s.title} " + "".join(f"$${r}$$" for r in s.notes),
-            index_columns={2: 0} if t.row_headers == 1 else {1: 0, 2: 1},
-            source=f"Source: {title}, figures.csv")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas deprecation warnings raised inside gptables: not ours to fix
-        gptables.write_workbook(
-            filename=str(path), sheets=gp, notes_table=notes,
-            cover=gptables.Cover(title=f"{title}: reference tables", intro=intro, about=about),
-            contentsheet_label="Contents",
-            # data text such as "=HYPERLINK(...)" or "+cmd|..." stays text: never a formula (CSV/formula injection)
-            workbook_options={"strings_to_formulas": False, "strings_to_urls": False})
+        refs = "".join(f"[note {numbers[r]}]" for r in s.notes)
+        pages.append(Page(s.name, ((f"{s.title} {refs}", "title"), (TABLE_NOTE, "text"),
+                                   (f"Source: {title}, figures.csv", "text")), s.frame, s.name.lower()))
+    return pages
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v)
+
+
+def _numeric_columns(frame: pd.DataFrame) -> list[bool]:
+    """Columns holding numbers (symbols such as [x] aside): right-aligned, as numbers are."""
+    return [any(_is_number(v) for v in frame.iloc[:, j]) and all(_is_number(v) or str(v) in SYMBOLS
+                                                                  for v in frame.iloc[:, j])
+            for j in range(frame.shape[1])]
+
+
+def _widths(page: Page) -> list[float]:
+    """Column widths in characters: the longest line of the header or any cell, within 8 to 100."""
+    if page.frame is None:
+        return [85.0]  # the cover's one column of prose
+    widths = []
+    for j, header in enumerate(page.frame.columns):
+        texts = [str(header), *(_text(v) for v in page.frame.iloc[:, j])]
+        longest = max(len(line) for t in texts for line in (t.splitlines() or [""]))
+        widths.append(float(min(100, max(8, longest * 1.1 + 2))))
+    return widths
+
+
+def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) -> Path:
+    """The workbook as .xlsx. Every text cell goes through write_string, so text from the data (such as
+    "=HYPERLINK(...)", "[Level 1](refresher)" or "https://x") stays text: never a formula or a link."""
+    # Belt and braces: with these off, even a plain write() would keep such text as a string.
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False})
+    wb.set_properties({"title": f"{title}: reference tables"})
+    base = {"font_size": 12, "text_wrap": True, "valign": "top"}
+    style = {"title": wb.add_format({**base, "bold": True, "font_size": 16, "text_wrap": False}),
+             "subtitle": wb.add_format({**base, "bold": True, "font_size": 14}),
+             "text": wb.add_format({**base, "text_wrap": False})}
+    cover_text = wb.add_format(base)  # the cover's prose wraps in its wide column
+    header = {a: wb.add_format({**base, "bold": True, "bottom": 1, "align": a}) for a in ("left", "right")}
+    cell = {a: wb.add_format({**base, "align": a}) for a in ("left", "right")}
+    link = wb.add_format({**base, "align": "left", "font_color": "#0000FF", "underline": 1})
+    for page in layout(sheets, notes, title, facts):
+        ws = wb.add_worksheet(page.name)
+        ws.hide_gridlines(2)
+        for j, width in enumerate(_widths(page)):
+            ws.set_column(j, j, width)
+        for r, (text, kind) in enumerate(page.lines):
+            ws.write_string(r, 0, text, cover_text if page.name == "Cover" and kind == "text" else style[kind])
+        if page.frame is None:
+            continue
+        top, frame = len(page.lines), page.frame
+        aligns = ["right" if n else "left" for n in _numeric_columns(frame)]
+        for i, row in enumerate(frame.itertuples(index=False), start=top + 1):
+            for j, v in enumerate(row):
+                if page.links and j == 0:
+                    ws.write_url(i, j, f"internal:'{v}'!A1", link, string=str(v))  # our own sheet names
+                elif _is_number(v):
+                    ws.write_number(i, j, v, cell[aligns[j]])
+                else:
+                    ws.write_string(i, j, _text(v), cell[aligns[j]])
+        # The table's header row is written by add_table, as text, from these names.
+        ws.add_table(top, 0, top + len(frame), len(frame.columns) - 1, {
+            "name": page.table_name, "autofilter": False, "style": None,
+            "columns": [{"header": str(h), "header_format": header[a]} for h, a in zip(frame.columns, aligns)]})
+    wb.close()
     return path
 
 
 def _ods_cell(value, style=None) -> TableCell:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _is_number(value):
         cell = TableCell(valuetype="float", value=value)
     else:
         cell = TableCell(valuetype="string")
     if style is not None:
         cell.setAttribute("stylename", style)
-    cell.addElement(P(text="" if value is None else str(value)))
+    para = P()
+    # teletype keeps runs of spaces, tabs and line breaks as typed (plain text in ODF collapses them)
+    teletype.addTextToElement(para, _text(value))
+    cell.addElement(para)
     return cell
 
 
@@ -110,41 +207,29 @@ def _ods_row(values, style=None) -> TableRow:
 
 
 def write_ods(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) -> Path:
-    """The same workbook as ODS: cover, contents, notes, then Table_1... with title and notes above each table."""
+    """The same workbook as ODS, from the same layout: every text cell a string paragraph, as typed."""
     doc = OpenDocumentSpreadsheet()
-    heading = Style(name="heading", family="table-cell")
-    heading.addElement(TextProperties(fontweight="bold", fontsize="14pt"))
-    bold = Style(name="bold", family="table-cell")
-    bold.addElement(TextProperties(fontweight="bold"))
+    styles = {"title": Style(name="heading", family="table-cell"),
+              "subtitle": Style(name="subheading", family="table-cell"),
+              "header": Style(name="bold", family="table-cell")}
+    styles["title"].addElement(TextProperties(fontweight="bold", fontsize="16pt"))
+    styles["subtitle"].addElement(TextProperties(fontweight="bold", fontsize="14pt"))
+    styles["header"].addElement(TextProperties(fontweight="bold"))
     wide = Style(name="wide", family="table-column")
     wide.addElement(TableColumnProperties(columnwidth="6cm"))
-    for s in (heading, bold, wide):
+    for s in (*styles.values(), wide):
         doc.automaticstyles.addElement(s)
-
-    def sheet(name: str, lines: list[str], frame: pd.DataFrame | None = None) -> None:
-        t = Table(name=name)
-        t.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=max(1, 0 if frame is None else len(frame.columns))))
-        t.addElement(_ods_row([lines[0]], heading))
-        for line in lines[1:]:
-            t.addElement(_ods_row([line]))
-        if frame is not None:
-            t.addElement(_ods_row([str(c) for c in frame.columns], bold))
-            for row in frame.itertuples(index=False):
+    for page in layout(sheets, notes, title, facts):
+        t = Table(name=page.name)
+        t.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=1 if page.frame is None
+                                 else max(1, len(page.frame.columns))))
+        for text, kind in page.lines:
+            t.addElement(_ods_row([text], styles.get(kind)))
+        if page.frame is not None:
+            t.addElement(_ods_row([str(c) for c in page.frame.columns], styles["header"]))
+            for row in page.frame.itertuples(index=False):
                 t.addElement(_ods_row(list(row)))
         doc.spreadsheet.addElement(t)
-
-    intro, about = _cover_lines(facts, title)
-    sheet("Cover", [f"{title}: reference tables", *intro, "About these tables", *about])
-    contents = pd.DataFrame({"Sheet name": [s.name for s in sheets], "Table description": [s.title for s in sheets]})
-    sheet("Contents", ["Table of contents", "This worksheet contains one table."], contents)
-    numbers = {ref: i for i, ref in enumerate(notes["Note reference"], start=1)}
-    sheet("Notes", ["Notes", "This worksheet contains one table."],
-          pd.DataFrame({"Note number": list(numbers.values()), "Note text": list(notes["Note text"])}))
-    for s in sheets:
-        refs = "".join(f"[note {numbers[r]}]" for r in s.notes)  # as gptables writes them
-        sheet(s.name, [f"{s.title} {refs}", "This worksheet contains one table. Some cells may refer to notes, "
-                                            "which can be found on the notes worksheet.", f"Source: {title}, figures.csv"],
-              s.frame)
     doc.save(str(path))
     return path
 

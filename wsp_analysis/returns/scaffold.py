@@ -26,7 +26,9 @@ STARTING_SCALE = ("Outstanding", "Good", "Requires Improvement", "Inadequate")
 
 
 def check_name(name: str) -> str:
-    """`name` when it is a safe folder name (lowercase letters, digits, - and _), else UsageError."""
+    """`name` when it is a safe folder name (lowercase letters, digits, - and _), else UsageError.
+    Every partnership name passes paths.check_partnership; a new one is held to this narrower rule too."""
+    paths.check_partnership(name)
     if not SAFE_NAME.match(name or ""):
         raise UsageError(f'"{name}" is not a safe folder name for a partnership: use lowercase letters, digits, '
                          "hyphens and underscores, starting with a letter or digit, at most 63 characters "

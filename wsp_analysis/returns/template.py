@@ -288,12 +288,19 @@ def build(ds: dataset.Dataset, today: date | None = None) -> Workbook:
 
 def write_template(partnership: str, out: str | Path, data_dir: str | Path | None = None,
                    today: date | None = None) -> Path:
-    """Write the partnership's template to `out` (an .xlsx path), replacing it only when complete."""
+    """Write the partnership's template to `out` (an .xlsx path that does not exist yet) and return it.
+
+    UsageError when `out` does not end .xlsx, its folder does not exist, or it exists already: the template
+    never replaces a file (returns.xlsx may be an agency's filled-in return). The workbook appears at
+    `out` only when complete."""
     out = Path(out).expanduser()
     if out.suffix.lower() != ".xlsx":
         raise UsageError(f"{out}: the template is an Excel workbook; give a file name ending .xlsx")
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent} is not a folder; the template cannot be written there")
+    if out.exists() or out.is_symlink():
+        raise UsageError(f"{out} already exists; the template never replaces a file (it may be a filled-in "
+                         "return): give a new file name")
     ds = dataset.load(paths.partnership_dir(partnership, data_dir))
     wb = build(ds, today)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
@@ -301,7 +308,15 @@ def write_template(partnership: str, out: str | Path, data_dir: str | Path | Non
     try:
         wb.save(tmp)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
+        try:
+            os.link(tmp, out)  # unlike a rename, fails if a file appeared at `out` meanwhile
+        except FileExistsError:
+            raise UsageError(f"{out} already exists; the template never replaces a file: give a new file "
+                             "name") from None
+        except OSError:  # a file system without hard links (some shares): check, then rename
+            if out.exists() or out.is_symlink():
+                raise UsageError(f"{out} already exists; the template never replaces a file") from None
+            os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
