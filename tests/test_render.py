@@ -67,7 +67,13 @@ def test_report_from_params_file(tmp_path):
     result = run_cli("report", "params/walsall/2023-24.yaml", "--output-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "walsall" / "2023-24" / "report.html").is_file()
-    assert "wrote" in result.stderr  # progress for a scheduled run's log
+    # progress for a scheduled run's log: timestamped lines, the package's own only, one duration
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d wsp-analysis: "
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(stamp + "rendering walsall 2023-24 with annual_report.ipynb", lines[0]), lines
+    assert re.fullmatch(stamp + f"wrote {re.escape(str(tmp_path))}/walsall/2023-24 in \\d+\\.\\d s", lines[-1]), lines
+    assert all(re.match(stamp, line) for line in lines), lines
+    assert not any(n in result.stderr for n in ("IPKernelApp", "zmq", "papermill", "\r")), result.stderr
 
 
 def test_invalid_data_exits_2_and_keeps_previous_report(tmp_path, rendered, walsall_copy):

@@ -43,7 +43,8 @@ def configure(level: int = logging.INFO) -> None:
     handler.setFormatter(logging.Formatter(FORMAT, DATE_FORMAT))
     handler.addFilter(_OwnRecords())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # replace only our own handler: a test runner's capturing handlers stay (the command runs in-process there)
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _Stderr)] + [handler]
     root.setLevel(level)
     logging.captureWarnings(True)
     quiet("traitlets", "papermill", "nbclient", "jupyter_client", "distributed")
