@@ -215,3 +215,35 @@ def test_a_render_killed_mid_run_leaves_the_old_report_and_the_next_run_cleans_u
     assert sorted(p.name for p in (out / "walsall").iterdir()) == [f".{YEAR}.lock", YEAR]
     assert sorted(p.name for p in final.iterdir()) == sorted(before)
     assert (final / "manifest.json").read_bytes() != before["manifest.json"]  # the new report, not the old
+
+
+# --- the same lock and file swap for imports ---------------------------------------------------------------
+
+def test_import_takes_the_same_lock_beside_the_folder_and_never_follows_a_link(tmp_path, triton_copy, capsys):
+    import openpyxl
+
+    from wsp_analysis import cli
+    from wsp_analysis.returns import importer
+    from wsp_analysis.returns import template as workbook
+
+    book = workbook.write_template("triton", tmp_path / "returns.xlsx", REPO / "data")
+    wb = openpyxl.load_workbook(book)
+    for grade, n in zip(("Effective", "Partly Effective", "Not Effective"), (2, 3, 1)):
+        wb["Audits"].append(["2024-25", "Q1", "Online Harm", grade, n, "Q1 audit pack"])
+    wb.save(book)
+    lock = importer.import_lock(triton_copy)
+    assert lock == triton_copy.parent / ".triton.import.lock"  # beside the folder: the folder holds only data
+    target = tmp_path / "precious.txt"
+    target.write_text("keep\n")
+    lock.symlink_to(target)
+    before = (triton_copy / "audits.csv").read_bytes()
+    args = ["import", str(book), "--partnership", "triton", "--data-dir", str(triton_copy.parent)]
+    assert cli.main(args) == 2
+    assert "lock file is a symbolic link; it is never followed" in capsys.readouterr().err
+    assert target.read_text() == "keep\n" and (triton_copy / "audits.csv").read_bytes() == before
+
+    lock.unlink()
+    assert cli.main(args) == 0, capsys.readouterr().err
+    assert (triton_copy / "audits.csv").read_text().count("2024-25,Q1,Online Harm") == 3
+    assert lock.is_file() and not lock.is_symlink()
+    assert not [p for p in triton_copy.iterdir() if p.name.endswith(".tmp")]  # no temporary file left

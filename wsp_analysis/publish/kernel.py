@@ -46,8 +46,12 @@ class Kernel:
         self.log_path = Path(name)  # the kernel's standard output and error
         self.manager = _Manager(kernel_name=kernel_name)
         self.timed_out = False
-        with open(self.log_path, "ab") as out:
-            run_sync(self.manager.start_kernel)(stdout=out, stderr=subprocess.STDOUT)
+        try:
+            with open(self.log_path, "ab") as out:
+                run_sync(self.manager.start_kernel)(stdout=out, stderr=subprocess.STDOUT)
+        except BaseException:
+            self.log_path.unlink(missing_ok=True)
+            raise
 
     def alive(self) -> bool:
         """Whether the kernel process is still running."""
