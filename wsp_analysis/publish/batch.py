@@ -24,6 +24,8 @@ OK, FAILED, INVALID = "ok", "failed", "invalid"
 
 @dataclass(frozen=True)
 class RunResult:
+    """One scheduled run's outcome, as the summary table shows it."""
+
     run: str  # the params file, as given
     status: str  # ok, failed (the run failed: render.RunFailed) or invalid (bad params or data)
     seconds: float
