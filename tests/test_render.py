@@ -14,7 +14,7 @@ import pytest
 from conftest import REPO, WALSALL, YEAR, failing_notebook, run_cli
 
 from wsp_analysis.data import paths
-from wsp_analysis.publish import render
+from wsp_analysis.publish import files, render
 from wsp_analysis.errors import NotebookFailed
 from wsp_analysis.calc.register import read_csv
 
@@ -67,7 +67,13 @@ def test_report_from_params_file(tmp_path):
     result = run_cli("report", "params/walsall/2023-24.yaml", "--output-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "walsall" / "2023-24" / "report.html").is_file()
-    assert "wrote" in result.stderr  # progress for a scheduled run's log
+    # progress for a scheduled run's log: timestamped lines, the package's own only, one duration
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d wsp-analysis: "
+    lines = result.stderr.splitlines()
+    assert re.fullmatch(stamp + "rendering walsall 2023-24 with annual_report.ipynb", lines[0]), lines
+    assert re.fullmatch(stamp + f"wrote {re.escape(str(tmp_path))}/walsall/2023-24 in \\d+\\.\\d s", lines[-1]), lines
+    assert all(re.match(stamp, line) for line in lines), lines
+    assert not any(n in result.stderr for n in ("IPKernelApp", "zmq", "papermill", "\r")), result.stderr
 
 
 def test_invalid_data_exits_2_and_keeps_previous_report(tmp_path, rendered, walsall_copy):
@@ -116,20 +122,24 @@ def test_failing_notebook_raises_and_keeps_previous_report(tmp_path, rendered, m
 
 
 def test_publish_restores_old_report_when_the_swap_fails(tmp_path, monkeypatch):
+    """Where the folders cannot be exchanged in one call, the old report is renamed aside and back again if
+    the new one cannot be moved in."""
     final, staging = tmp_path / "2023-24", tmp_path / "staging"
     final.mkdir(), staging.mkdir()
     (final / "report.html").write_text("old")
-    real_replace = render.os.replace
+    real_rename = files.os.rename
 
-    def failing_replace(src, dst):
+    def failing_rename(src, dst):
         if Path(src) == staging:
             raise OSError("disk full")
-        return real_replace(src, dst)
+        return real_rename(src, dst)
 
-    monkeypatch.setattr(render.os, "replace", failing_replace)
+    monkeypatch.setattr(files, "exchange", lambda a, b: False)
+    monkeypatch.setattr(files.os, "rename", failing_rename)
     with pytest.raises(OSError):
         render.publish(staging, final)
     assert (final / "report.html").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023-24", "staging"]
 
 
 def test_plain_papermill_writes_only_its_output(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from wsp_analysis import __version__
@@ -18,9 +19,31 @@ from wsp_analysis.data import paths
 from wsp_analysis.calc import reconcile
 from wsp_analysis.publish import batch as runner
 from wsp_analysis.scrutiny import verify as verify_mod
-from wsp_analysis.errors import DataValidationError, NotebookFailed, UsageError, WspError
+from wsp_analysis.errors import DataValidationError, RunFailed, UsageError, WspError
+from wsp_analysis.publish import runlog
 
 EXIT_OK, EXIT_NOTEBOOK, EXIT_INVALID = 0, 1, 2
+DEFAULT_TIMEOUT = 1800  # seconds a run may take (render.DEFAULT_TIMEOUT; not imported: render loads papermill)
+log = logging.getLogger("wsp_analysis")
+
+
+def _seconds(text: str) -> float:
+    """--timeout: a number of seconds above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def _one_line_errors(parser: argparse.ArgumentParser) -> None:
+    """A bad option of report or run-all is one timestamped log line too (argparse prints usage first)."""
+    def error(message: str):
+        log.error("%s (see %s --help)", message, parser.prog)
+        sys.exit(EXIT_INVALID)
+    parser.error = error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,8 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quarter", help="Q1 to Q4 (Q1 is April to June)")
     r.add_argument("--data-dir", help="data folder (default: the repository's data/)")
     r.add_argument("--output-dir", help="where report folders go (default: reports)")
-    r.add_argument("--notebook", help="notebook name in notebooks/ (default: annual_report, or quarterly_report "
-                                      "when a quarter is given)")
+    r.add_argument("--notebook", help="notebook name in notebooks/, or a path to an .ipynb file (default: "
+                                      "annual_report, or quarterly_report when a quarter is given)")
+    r.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the run after this many seconds (default: {DEFAULT_TIMEOUT}); it fails like any "
+                        "other run: exit 1, previous report kept")
     r.add_argument("--publication", action="store_true", default=None,
                    help="the version for publication: small counts of children's cases suppressed as [c], "
                         "into <period>-publication/")
@@ -48,9 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("params_dir", nargs="?", default="params", metavar="DIR", help="folder of params files "
                                                                                   "(default: params)")
     a.add_argument("--workers", type=int, default=2, help="worker processes (default: 2)")
-    a.add_argument("--only", metavar="GLOB", help="render only params files whose path matches, e.g. '*-Q3.yaml'")
+    a.add_argument("--only", metavar="GLOB", help="render only params files whose path or file name matches, "
+                                                  "e.g. '*-Q3.yaml' or '2023-24.yaml'")
+    a.add_argument("--output-dir", help="where report folders go, for every run (default: each params file's "
+                                        "output_dir, else reports)")
+    a.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop each run after this many seconds (default: {DEFAULT_TIMEOUT})")
     a.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="send the runs to a dask.distributed cluster")
-    a.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only)")
+    a.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only; the bar is drawn "
+                                                              "only when standard error is a terminal)")
+
+    for scheduled in (r, a):
+        _one_line_errors(scheduled)
 
     v = sub.add_parser("validate", help="check a partnership folder and print every problem",
                        description="Validate a partnership folder (partnership.yaml and its tables).")
@@ -151,6 +186,7 @@ def _new_partnership(args) -> int:
 
 
 def _report(args) -> int:
+    started = time.monotonic()
     opts = {k: getattr(args, k) for k in ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook",
                                           "publication") if getattr(args, k)}
     if args.params_file:
@@ -162,14 +198,16 @@ def _report(args) -> int:
     opts.setdefault("output_dir", "reports")
     from wsp_analysis.publish import render  # here: papermill and nbconvert take seconds to import, and only report needs them
 
-    out = render.render(**opts)
+    out = render.render(**opts, timeout=args.timeout)
+    log.info("wrote %s in %.1f s", out, time.monotonic() - started)
     print(out)
     return EXIT_OK
 
 
 def _run_all(args) -> int:
     files = runner.discover(args.params_dir, args.only)
-    results = runner.run_all(files, workers=args.workers, scheduler=args.scheduler, progress=not args.no_progress)
+    results = runner.run_all(files, workers=args.workers, scheduler=args.scheduler, progress=not args.no_progress,
+                             output_dir=args.output_dir, timeout=args.timeout)
     print(runner.summary(results))
     return EXIT_OK if all(r.status == runner.OK for r in results) else EXIT_NOTEBOOK
 
@@ -245,21 +283,51 @@ def _check_arguments(args) -> None:
         paths.check_partnership(args.partnership, "--partnership")
 
 
+def _logged(command):
+    """report and run-all: every line on standard error through the log (a timestamp each, one line per
+    event), including the reason a run stopped, with no traceback (exit 1 for anything unexpected)."""
+    def run(args) -> int:
+        try:
+            return command(args)
+        except DataValidationError as e:
+            for line in e.report().splitlines():
+                log.error("%s", line)
+            return EXIT_INVALID
+        except UsageError as e:
+            for line in str(e).splitlines():
+                log.error("%s", line)
+            return EXIT_INVALID
+        except RunFailed as e:
+            log.error("failed %s", e)
+            return EXIT_NOTEBOOK
+        except Exception as e:
+            from wsp_analysis.publish import render
+
+            log.error("failed: %s", render.cause(e))
+            return EXIT_NOTEBOOK
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="wsp-analysis: %(message)s", stream=sys.stderr)
+    runlog.configure()
     args = _parser().parse_args(argv)
     try:
-        _check_arguments(args)
-        return {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
-                "reconcile": _reconcile, "figures": _figures, "template": _template, "import": _import,
-                "new-partnership": _new_partnership}[args.command](args)
+        command = {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
+                   "reconcile": _reconcile, "figures": _figures, "template": _template, "import": _import,
+                   "new-partnership": _new_partnership}[args.command]
+
+        def checked(a) -> int:
+            _check_arguments(a)  # before anything is read or written
+            return command(a)
+
+        return (_logged(checked) if args.command in ("report", "run-all") else checked)(args)
     except DataValidationError as e:
         print(e.report(), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as e:
         print(f"wsp-analysis: {e}", file=sys.stderr)
         return EXIT_INVALID
-    except NotebookFailed as e:
+    except RunFailed as e:
         print(f"wsp-analysis: {e}", file=sys.stderr)
         return EXIT_NOTEBOOK
     except WspError as e:  # pragma: no cover - every subclass is handled above

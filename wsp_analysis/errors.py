@@ -1,7 +1,7 @@
 """Every exception the library raises on purpose, in one place.
 
 The CLI maps them to exit codes: DataValidationError and UsageError -> 2,
-NotebookFailed -> 1.
+RunFailed (NotebookFailed among them) -> 1.
 """
 from __future__ import annotations
 
@@ -52,5 +52,11 @@ class UsageError(WspError):
     """Bad arguments or parameter file (unknown partnership, malformed year, ...)."""
 
 
-class NotebookFailed(WspError):
-    """The notebook raised while papermill executed it; the previous report is untouched."""
+class RunFailed(WspError):
+    """A run failed (the disk was full or read-only, the HTML or spreadsheet step raised, ...); the
+    previous report is untouched. The message names the run and the cause in one line."""
+
+
+class NotebookFailed(RunFailed):
+    """The notebook raised, its kernel died or the run's deadline passed; the previous report is
+    untouched."""

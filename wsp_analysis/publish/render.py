@@ -5,74 +5,147 @@ scrutineer), report.html (for the executive: no code), figures.csv, the referenc
 manifest.json (parameters, input files' SHA-256, versions, commit, times; see manifest.py). A
 notebook other than the period's default adds its name to the folder: --notebook scrutiny renders
 reports/<partnership>/<period>-scrutiny/. Everything is built in a staging folder beside the target
-and swapped in only when complete, so a failed run leaves the previous report as it was.
+and swapped in only when complete (files.swap_in), under the period's lock (files.lock), so a failed
+or killed run leaves the previous report as it was. A run that fails for any reason (the notebook
+raised, its kernel died, the deadline passed, the disk is full or read-only, the HTML or spreadsheet
+step raised) raises one RunFailed naming the run and the cause, and keeps what it executed in
+reports/<partnership>/failed/<period>-<timestamp>/.
 """
 from __future__ import annotations
 
-import contextlib
-import fcntl
+import ast
+import errno
 import logging
-import os
 import shutil
-import tempfile
 import time
+import traceback
 from datetime import datetime
 from pathlib import Path
 
+import nbformat
 import papermill
 
 from wsp_analysis.data import load as dataset
-from wsp_analysis.publish import html as export
-from wsp_analysis.publish import manifest
 from wsp_analysis.data import paths
 from wsp_analysis.data import periods
+from wsp_analysis.errors import NotebookFailed, RunFailed, UsageError, WspError
+from wsp_analysis.publish import files
+from wsp_analysis.publish import html as export
+from wsp_analysis.publish import manifest
 from wsp_analysis.publish import spreadsheets as reference_tables
-from wsp_analysis.errors import NotebookFailed, UsageError
+from wsp_analysis.publish.kernel import Kernel
 
 log = logging.getLogger("wsp_analysis")
-logging.getLogger("papermill").setLevel(logging.WARNING)  # its per-run chatter hides our own progress lines
+DEFAULT_TIMEOUT = 1800.0  # seconds for a whole run; the annual report takes about 5
 
 
-def execute(notebook: Path, out: Path, parameters: dict, kernel=None) -> None:
-    """Run the notebook in a new kernel, or in `kernel` (a started jupyter_client KernelManager, which
-    run-all's workers reuse so each pays the kernel's start-up and imports once); NotebookFailed says
-    which cell failed and why."""
-    extra = {"km": kernel} if kernel is not None else {}
+def declared_parameters(notebook: Path) -> set[str] | None:
+    """The names the notebook's cell tagged "parameters" assigns, or None when it has no such cell.
+    Read with ast: papermill's own inspection skips a chained assignment (`a = b = None`)."""
+    nb = nbformat.read(str(notebook), as_version=4)
+    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return None
+    try:
+        tree = ast.parse(cell.source)
+    except SyntaxError as e:
+        raise UsageError(f"{notebook}: its parameters cell is not valid Python (line {e.lineno}: {e.msg})") from None
+    names = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AnnAssign, ast.AugAssign)) else []
+        for t in targets:
+            names |= {n.id for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def check_parameters(notebook: Path, given: list[str]) -> None:
+    """UsageError naming each parameter the notebook does not declare (papermill would only warn and run
+    the notebook without it: an annual report in a quarter's folder)."""
+    declared = declared_parameters(notebook)
+    if declared is None:
+        raise UsageError(f'{notebook.name} has no cell tagged "parameters", so it cannot take '
+                         f"{', '.join(given)}; tag the cell that sets them")
+    unknown = [p for p in given if p not in declared]
+    if unknown:
+        words = " and ".join(f'"{p}"' for p in unknown)
+        raise UsageError(f"{notebook.name} does not take the parameter{'s' if len(unknown) > 1 else ''} {words} "
+                         f"(its parameters cell sets {', '.join(sorted(declared)) or 'nothing'})")
+
+
+def _running_cell(executed: Path) -> str:
+    """" in cell N" for the last cell papermill started before the run stopped (its saved copy records a
+    start time per cell; N counts code cells, as the execution count of a run from the top does)."""
+    try:
+        nb = nbformat.read(str(executed), as_version=4)
+    except Exception:
+        return ""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    started = [n for n, c in enumerate(code, 1) if c.metadata.get("papermill", {}).get("start_time")]
+    return f" in cell {started[-1]}" if started else ""
+
+
+def execute(notebook: Path, out: Path, parameters: dict, kernel: Kernel, timeout: float | None = None,
+            limit: float | None = None) -> None:
+    """Run the notebook in `kernel` (run-all's workers reuse theirs, paying start-up and imports once),
+    writing the executed copy to `out`. Raises NotebookFailed: a cell raised (which cell, and why), the
+    kernel died (how), or `timeout` seconds passed (the kernel is killed then; the message names `limit`,
+    the whole run's time limit, when given)."""
+    timer = kernel.deadline(timeout)
     try:
         papermill.execute_notebook(str(notebook), str(out), parameters=parameters, progress_bar=False,
-                                   log_output=False, kernel_name="python3", **extra)
+                                   log_output=False, km=kernel.manager)
     except papermill.PapermillExecutionError as e:
         raise NotebookFailed(f"{notebook.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
+    except Exception:
+        where = _running_cell(out)
+        if kernel.timed_out:
+            raise NotebookFailed(f"{notebook.name} timed out after {limit or timeout:g} s{where}; its kernel "
+                                 "was stopped") from None
+        if not kernel.alive():
+            status = kernel.exit_status()
+            how = (f"killed by signal {-status}" + (", as when the machine runs out of memory" if status == -9 else "")
+                   if status is not None and status < 0 else f"exit status {status}")
+            raise NotebookFailed(f"{notebook.name}: its kernel died{where} ({how})") from None
+        raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+        kernel.after_run()
 
 
-@contextlib.contextmanager
-def period_lock(folder: Path, period: str):
-    """Hold an exclusive lock for one period, so two runs of it never interleave; a second run waits.
-
-    The lock is an flock on reports/<partnership>/.<period>.lock: the kernel releases it if the
-    process dies, so a crashed run never leaves the period locked.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{period}.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.info("waiting: another run of %s holds %s", period, handle.name)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def cause(e: BaseException) -> str:
+    """One line saying why a run stopped, for the person reading the log."""
+    if isinstance(e, WspError):
+        return str(e)
+    if isinstance(e, OSError):
+        name = e.filename or "a file"
+        if e.errno == errno.ENOSPC:
+            return f"the disk is full (no space left on device) writing {name}"
+        if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"cannot write {name}: {e.strerror} (is the output folder read-only?)"
+        return f"{e.strerror or type(e).__name__}: {name}"
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
 
 
-def keep_failed(staging: Path, partnership_folder: Path, period: str) -> Path | None:
-    """Move a failed run's executed notebook (with its error cell) to failed/<period>-<timestamp>/."""
+def keep_failed(staging: Path, partnership_folder: Path, period: str, notes: dict[str, str]) -> Path | None:
+    """Move a failed run's executed notebook (with its error cell) to failed/<period>-<timestamp>/, with
+    `notes` (file name -> text: the kernel's output when it died, the traceback of an unexpected error).
+    None when nothing was executed or nothing can be written (a full or read-only disk)."""
     executed = staging / "report.ipynb"
     if not executed.is_file():
         return None
-    dest = partnership_folder / "failed" / f"{period}-{datetime.now():%Y%m%dT%H%M%S%f}"
-    dest.mkdir(parents=True)
-    shutil.move(str(executed), dest / "report.ipynb")
+    try:
+        dest = partnership_folder / "failed" / f"{period}-{datetime.now():%Y%m%dT%H%M%S%f}"
+        dest.mkdir(parents=True)
+        shutil.move(str(executed), dest / "report.ipynb")  # a rename: needs no space on a full disk
+        for name, text in notes.items():
+            if text.strip():
+                (dest / name).write_text(text, encoding="utf-8")
+    except OSError as e:
+        log.warning("could not keep the failed run's notebook: %s", cause(e))
+        return dest if (dest / "report.ipynb").is_file() else None
     return dest
 
 
@@ -83,19 +156,8 @@ def to_html(executed: Path, title: str, status: str | None = None, provenance: d
 
 
 def publish(staging: Path, final: Path) -> None:
-    """Swap the staging folder in for `final` with two renames; the old report survives any failure."""
-    backup = None
-    if final.exists():
-        backup = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, backup)
-    try:
-        os.replace(staging, final)
-    except OSError:
-        if backup is not None:
-            os.replace(backup, final)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+    """Swap the complete staging folder in for `final` (files.swap_in)."""
+    files.swap_in(staging, final)
 
 
 def write_outputs(staging: Path, ds, period: str, quarter: str | None, notebook: str | None = None,
@@ -118,19 +180,27 @@ def write_outputs(staging: Path, ds, period: str, quarter: str | None, notebook:
 
 
 def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
-           output_dir: str | Path = "reports", notebook: str | None = None, kernel=None) -> Path:
+           output_dir: str | Path = "reports", notebook: str | None = None, kernel: Kernel | None = None,
+           timeout: float | None = DEFAULT_TIMEOUT) -> Path:
     """Render one report folder and return its path.
 
-    Raises UsageError (bad arguments), DataValidationError (bad data; no kernel is started)
-    or NotebookFailed (the notebook raised).
+    `kernel`: a started Kernel to run in (run-all's workers), else one is started and stopped here.
+    `timeout`: seconds for the whole run (None: no limit). Raises UsageError (bad arguments, a parameter
+    the notebook does not declare, a lock file or report folder that is a symbolic link),
+    DataValidationError (bad data; no kernel is started) or RunFailed (the run failed; the previous report
+    is untouched; NotebookFailed when the notebook raised, its kernel died or the deadline passed).
     """
+    started = time.monotonic()
     try:
         year = periods.parse_year(year)
         quarter = periods.parse_quarter(quarter) if quarter else None
     except ValueError as e:
         raise UsageError(str(e)) from None
+    if timeout is not None and not timeout > 0:
+        raise UsageError(f"the timeout must be a number of seconds above 0, not {timeout!r}")
     period = periods.period_label(year, quarter)
     nb_path = paths.notebook(notebook or paths.default_notebook(quarter))
+    check_parameters(nb_path, ["partnership", "year"] + (["quarter"] if quarter else []) + ["data_dir", "output_dir"])
     kind = paths.report_kind(notebook, quarter)
     folder = paths.partnership_dir(partnership, data_dir)
     ds = dataset.load(folder)  # validate before starting a kernel
@@ -140,30 +210,67 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
         raise UsageError(f"{ds.label} has no data for {year}")
     final = paths.report_dir(output_dir, partnership, period, notebook)
     name = final.name  # the period, with the notebook's suffix for a non-default notebook (2023-24-scrutiny)
-    started_at = manifest.now()
-    started = time.perf_counter()
-    log.info("rendering %s %s with %s", partnership, name, nb_path.name)
-    with period_lock(final.parent, name):
-        run = manifest.start(ds, year=year, quarter=quarter, period=period, kind=kind, notebook=notebook,
-                             notebook_path=nb_path, output_dir=output_dir, started=started_at)
-        staging = Path(tempfile.mkdtemp(prefix=f".{name}.staging-", dir=final.parent))
-        staging.chmod(0o755)  # mkdtemp makes it private; a published report is readable like any folder
-        try:
-            parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent),
-                          "output_dir": str(staging)}
+    run = f"{partnership} {name}"
+    log.info("rendering %s with %s", run, nb_path.name)
+    try:
+        with files.lock(final.parent / f".{name}.lock", "period's lock file"):
+            files.recover(final)
+            parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent)}
             if quarter:
                 parameters["quarter"] = quarter
-            try:
-                execute(nb_path, staging / "report.ipynb", parameters, kernel)
-            except NotebookFailed as e:
-                kept = keep_failed(staging, final.parent, name)
-                raise NotebookFailed(f"{e}; the executed notebook, with the error, is in {kept}" if kept
-                                     else str(e)) from None
-            if not (staging / "figures.csv").is_file():
-                raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")
-            write_outputs(staging, ds, period, quarter, notebook, run)
-            publish(staging, final)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful publish
-    log.info("wrote %s in %.1f s", final, time.perf_counter() - started)
+            _run(ds, final, nb_path, parameters, kernel, dict(
+                year=year, quarter=quarter, period=period, kind=kind, notebook=notebook, notebook_path=nb_path,
+                output_dir=output_dir), timeout, started)
+    except OSError as e:  # the lock or the recovery could not write: nothing ran
+        raise RunFailed(f"{run}: {cause(e)}; nothing was run") from None
+    except RunFailed as e:
+        raise type(e)(f"{run}: {e}") from None
     return final
+
+
+def _run(ds, final: Path, nb_path: Path, parameters: dict, kernel: Kernel | None, about: dict,
+         timeout: float | None, started: float) -> None:
+    """Holding the period's lock: stage, execute, write, swap in; on any failure keep what ran, and
+    raise RunFailed saying why (its message is completed with the run's name by render)."""
+    run = manifest.start(ds, started=manifest.now(), **about)
+    staging, own, notes = None, kernel is None, {}
+    try:
+        staging = files.staging_dir(final)
+        files.checkpoint("staged")
+        parameters = {**parameters, "output_dir": str(staging)}
+        left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
+        kernel = kernel or Kernel()
+        offset = kernel.log_size()
+        try:
+            execute(nb_path, staging / "report.ipynb", parameters, kernel, left, timeout)
+        except NotebookFailed:
+            if not kernel.alive():
+                notes["kernel.log"] = kernel.log_since(offset)
+            raise
+        finally:
+            if own:
+                kernel.shutdown()
+        files.checkpoint("executed")
+        if not (staging / "figures.csv").is_file():
+            raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")
+        write_outputs(staging, ds, about["period"], about["quarter"], about["notebook"], run)
+        if timeout is not None and time.monotonic() - started > timeout:
+            raise NotebookFailed(f"timed out after {timeout:g} s (while writing the HTML and tables)")
+        files.checkpoint("written")
+        files.swap_in(staging, final)
+    except (KeyboardInterrupt, SystemExit, UsageError):
+        if staging is not None:
+            keep_failed(staging, final.parent, final.name, notes)
+        raise
+    except Exception as e:
+        if not isinstance(e, WspError):
+            notes["error.txt"] = "".join(traceback.format_exception(e))
+        ran = staging is not None and (staging / "report.ipynb").is_file()
+        kept = keep_failed(staging, final.parent, final.name, notes) if ran else None
+        said = cause(e) + ("; the previous report is unchanged" if final.is_dir() else "")
+        if ran:
+            said += f"; what it executed is kept in {kept}" if kept else "; what it executed could not be kept"
+        raise (NotebookFailed if isinstance(e, NotebookFailed) else RunFailed)(said) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already after a successful publish

@@ -10,32 +10,27 @@
    every file it changes in data/P/.history/<timestamp>/. The same data imported twice is refused
    as a duplicate (data/P/.history/imports.csv logs each import's fingerprint).
 3. The merged tables are validated as a whole folder in a temporary copy (cross-table rules
-   included), then swapped in file by file under a lock, and the folder is loaded once more: on any
-   failure every file is put back as it was. A refused import changes nothing.
+   included), then swapped in file by file under a lock (publish/files.py, the lock and atomic
+   file replacement that rendering uses too), and the folder is loaded once more: on any failure
+   every file is put back as it was. A refused import changes nothing.
 """
 from __future__ import annotations
 
 import csv
-import fcntl
 import hashlib
 import io
 import json
-import math
-import os
 import re
 import shutil
 import tempfile
-import zipfile
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from wsp_analysis.data import load as dataset
 from wsp_analysis.data import paths
-from wsp_analysis.data import periods
 from wsp_analysis.errors import DataValidationError, Problem, UsageError
-from wsp_analysis.returns.template import HELPER_SHEETS, cell_ref, kind, table_sheets
+from wsp_analysis.publish import files
 from wsp_analysis.returns.reader import CellProblem, ImportRefused, Sheet, canonical, read_workbook
 from wsp_analysis.returns.records import CsvFile, period_of, period_words, rows_words
 
@@ -196,35 +191,10 @@ def check_merged(ds: dataset.Dataset, changes: list[Change], book: str) -> list:
 
 # --- swapping in -----------------------------------------------------------------------------------------
 
-@contextmanager
-def folder_lock(folder: Path):
-    """An exclusive lock on the partnership folder (flock on the folder itself: no file is left behind)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file beside it and a rename: never half-written."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".import-tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if path.exists():
-            shutil.copymode(path, tmp)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def import_lock(folder: Path) -> Path:
+    """The lock file of a partnership's imports: <data folder>/.<partnership>.import.lock, beside the
+    folder rather than in it, so the folder holds only its data and .history/."""
+    return folder.parent / f".{folder.name}.import.lock"
 
 
 def _history_dir(folder: Path, stamp: str) -> Path:
@@ -253,7 +223,7 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
     file back as it was. Returns the history folder (relative label) when --replace kept copies."""
     folder = ds.folder
     history_root = folder / HISTORY
-    with folder_lock(folder):
+    with files.lock(import_lock(folder)):
         stale = [c for c in changes if c.csv.path.read_bytes() != c.csv.raw]
         if stale:
             raise ImportRefused([CellProblem(book, f"{ds.label}/{c.csv.path.name} changed while the import was being "
@@ -272,19 +242,19 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
                 for c in changes:
                     shutil.copy2(c.csv.path, history / c.csv.path.name)
             for c in changes:
-                _replace_file(c.csv.path, c.new_bytes)
+                files.write_file(c.csv.path, c.new_bytes)
                 written.append(c)
             entry = {"imported_at": now.isoformat(timespec="seconds"), "workbook": workbook_name, "fingerprint": fp,
                      "rows": sum(c.added for c in changes),
                      "periods": "; ".join(f"{c.table} {', '.join(c.periods)}" for c in changes),
                      "replaced": "; ".join(f"{c.table} {', '.join(c.replaced)}" for c in changes if c.replaced)}
-            _replace_file(log_path, _log_bytes(folder, entry))
+            files.write_file(log_path, _log_bytes(folder, entry))
             dataset.load(folder)  # the whole folder must still validate as it now stands
         except BaseException as e:
             for c in written:
-                _replace_file(c.csv.path, c.csv.raw)
+                files.write_file(c.csv.path, c.csv.raw)
             if log_before is not None:
-                _replace_file(log_path, log_before)
+                files.write_file(log_path, log_before)
             elif log_path.exists():
                 log_path.unlink()
             if history is not None:
