@@ -60,3 +60,7 @@ class RunFailed(WspError):
 class NotebookFailed(RunFailed):
     """The notebook raised, its kernel died or the run's deadline passed; the previous report is
     untouched."""
+
+
+class VerifyError(WspError):
+    """The report cannot be verified: its manifest, figures.csv or an input file is missing or unreadable."""

@@ -40,17 +40,13 @@ from pathlib import Path
 
 from wsp_analysis.publish import manifest as manifest_mod
 from wsp_analysis.data import paths
-from wsp_analysis.errors import DataValidationError, WspError
+from wsp_analysis.errors import DataValidationError, VerifyError, WspError
 from wsp_analysis.calc.kinds import KINDS, kind_for
 from wsp_analysis.calc.register import COLUMNS, Register, clean
 
 REL_TOL, ABS_TOL = 1e-9, 1e-12
 NUMERIC = ("value", "numerator", "denominator", "ci_low", "ci_high")
 COMPARED = tuple(c for c in COLUMNS if c not in ("id", "period", "value"))  # label, unit, ..., symbol
-
-
-class VerifyError(WspError):
-    """The report cannot be verified: its manifest, figures.csv or an input file is missing or unreadable."""
 
 
 @dataclass
