@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from wsp_analysis.data import rules
+from wsp_analysis.data.bookings import bookings_summary
 from wsp_analysis.errors import DataValidationError, Problem
 from wsp_analysis.data.config import CONFIG_FILE, Partnership, _label, read_partnership, read_thresholds  # noqa: F401
 from wsp_analysis.data.schema import REFUSE, Column, Table, tables
@@ -458,8 +459,6 @@ CROSS_CHECKED = ("bookings", "cancellations", "attended", "no_shows", "occurrenc
 
 def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> list[Problem]:
     """Where row-level bookings exist for a period, training.csv's counts for it must equal their sums."""
-    from wsp_analysis.calc.training import bookings_summary  # here, not at the top: training imports nothing from dataset
-
     summary = bookings_summary(loaded["bookings"])
     if summary.empty:
         return []
