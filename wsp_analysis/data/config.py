@@ -124,7 +124,7 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
     if not isinstance(name, str) or not name.strip():
         problems.append(Problem(where, "name must be the partnership's name"))
     scale = text_list("grade_scale", 2) if raw.get("grade_scale") not in (None, []) else ()
-    _distinct_grades(scale, where, problems)
+    _distinct_grades(tuple(raw["grade_scale"]) if scale else (), where, problems)
     partners = text_list("statutory_partners", 1)
     priorities = text_list("priorities", 0) if "priorities" in raw else ()
     thresholds = read_thresholds(raw.get("budget_thresholds"), where, problems)
@@ -158,8 +158,8 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
 
 
 def _distinct_grades(scale: tuple[str, ...], where: str, problems: list[Problem]) -> None:
-    """Grades on a scale must differ by more than capitals, spaces or look-alike characters: data cells are
-    matched to the scale that way, so "Good" and "good " would be one grade counted twice."""
+    """Grades on a scale (as typed) must differ by more than capitals, spaces or look-alike characters: data
+    cells are matched to the scale that way, so "Good" and "good " would be one grade counted twice."""
     seen: dict[str, str] = {}
     for g in scale:
         other = seen.setdefault(fold(g), g)
