@@ -20,6 +20,8 @@ from wsp_analysis.errors import Problem
 
 BLANK = "is blank; this column must be filled in"
 OUTER_SPACES = "spaces around a value are removed"
+SPACES = ("unusual or repeated spaces and line breaks (and look-alike characters) are read as plain ones, so that it "
+          "groups with the same name typed plainly")
 _OK, _BLANK_REFUSED, _BROKEN, _CHANGED = 0, 1, 2, 3
 
 
@@ -80,47 +82,50 @@ def _text(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -> Colum
 
 
 def _names(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -> ColumnRead:
-    """A name that groups records, written one way (see the module's docstring)."""
+    """A name that groups records, written one way (see the module's docstring). Each distinct cell text is
+    looked at once; a column whose names are all written one way already is returned as it is."""
     name, n = col.name, len(cells)
-    codes, uniques = pd.factorize(cells)  # distinct cell texts, in the order records first have them
-    spelling: dict[str, tuple[str, int]] = {}  # folded -> (how it is written, the code that first wrote it)
-    values = np.empty(len(uniques), dtype=object)
-    notes: dict[int, str | int] = {}  # code -> why its cells changed (a text, or the code whose capitals it took)
-    blank = np.zeros(len(uniques), dtype=bool)
-    for k, cell in enumerate(uniques):
+    spelling: dict[str, str] = {}  # folded -> how it is written: the first cell text (plain) that has it
+    first_text: dict[str, str] = {}  # folded -> that cell text, as typed
+    changed: dict[str, tuple[str | None, str, str]] = {}  # cell text -> (its value, why, the first text) if changed
+    for cell in dict.fromkeys(cells.tolist()):  # distinct texts, in the order records first have them
         raw = cell.strip()
         if not raw:
-            values[k], blank[k] = None, True
+            changed[cell] = (None, "", "")
             continue
         plain = rules.plain(raw)
-        written, first = spelling.setdefault(plain.casefold(), (plain, k))
-        values[k] = written
+        key = plain.casefold()
+        written = spelling.setdefault(key, plain)
+        first_text.setdefault(key, cell)
         if written != plain:
-            notes[k] = first
+            changed[cell] = (written, "", first_text[key])  # other capitals: named by the first text's row
         elif plain != raw:
-            notes[k] = ("unusual or repeated spaces and line breaks (and look-alike characters) are read as "
-                        "plain ones, so that it groups with the same name typed plainly")
-        elif raw != cell and name != "source":
-            notes[k] = OUTER_SPACES
+            changed[cell] = (plain, SPACES, "")
+        elif raw != cell:
+            changed[cell] = (plain, OUTER_SPACES, "")
     problems, warnings = [], []
-    refused = blank[codes] if col.blank == REFUSE else np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(refused):
-        problems.append((int(i), Problem(where, BLANK, row=int(rows[i]), column=name)))
-    if notes:
-        changed = np.isin(codes, list(notes))
-        first_row = {}
-        for i in np.flatnonzero(changed):
-            k = int(codes[i])
-            note = notes[k]
-            if isinstance(note, int):  # the same name in other capitals: written as the first record writes it
-                if note not in first_row:
-                    first_row[note] = int(rows[np.argmax(codes == note)])
-                note = f"the same name in other capitals (or spacing); written as row {first_row[note]} writes it"
-            warnings.append((int(i), Problem(where, f'"{cells[i]}" read as "{values[k]}": {note}', row=int(rows[i]),
+    refused = np.zeros(n, dtype=bool)
+    values = cells
+    if changed:
+        values = cells.copy()
+        first_row: dict[str, int] = {}
+        for i in np.flatnonzero(pd.Series(cells, dtype=object).isin(list(changed)).to_numpy()):
+            cell = cells[i]
+            value, why, first = changed[cell]
+            values[i] = value
+            if value is None:
+                if col.blank == REFUSE:
+                    refused[i] = True
+                    problems.append((int(i), Problem(where, BLANK, row=int(rows[i]), column=name)))
+                continue
+            if not why:
+                if first not in first_row:
+                    first_row[first] = int(rows[np.argmax(cells == first)])
+                why = f"the same name in other capitals (or spacing); written as row {first_row[first]} writes it"
+            warnings.append((int(i), Problem(where, f'"{cell}" read as "{value}": {why}', row=int(rows[i]),
                                              column=name)))
-    objects = values[codes]
-    kinds = {None if values[k] is None else str for k in np.unique(codes)} if n else set()
-    return ColumnRead(objects, objects, refused, np.zeros(n, dtype=bool), problems, warnings, kinds)
+    kinds = ({str} if spelling else set()) | ({None} if any(v is None for v, _, _ in changed.values()) else set())
+    return ColumnRead(values, values, refused, np.zeros(n, dtype=bool), problems, warnings, kinds)
 
 
 def _ruled(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) -> ColumnRead:

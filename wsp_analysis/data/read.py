@@ -144,9 +144,11 @@ class Grid:
 
     @property
     def records(self) -> int:
+        """How many records the file has, the header and blank records included."""
         return len(self.columns[0]) if self.columns else 0
 
     def count(self, i: int) -> int:
+        """How many cells record i (0: the header) has."""
         return len(self.columns) if self.counts is None else int(self.counts[i])
 
 
