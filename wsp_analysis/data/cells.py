@@ -16,6 +16,7 @@ import pandas as pd
 
 from wsp_analysis.data import rules
 from wsp_analysis.data.columns import REFUSE, Column
+from wsp_analysis.data.read import any_space
 from wsp_analysis.errors import Problem
 
 BLANK = "is blank; this column must be filled in"
@@ -51,10 +52,13 @@ def read_column(col: Column, cells: np.ndarray, rows: np.ndarray, where: str) ->
 
 def _odd_cells(cells: np.ndarray) -> list[int]:
     """Indexes of the cells that are blank or have spaces around them. A column of few distinct values
-    (judged from its first thousand) is checked once per distinct value, any other cell by cell."""
+    (judged from its first thousand) is checked once per distinct value, a long one with no space in any
+    cell for empty cells only, any other cell by cell."""
     if len(cells) > 5000 and len(set(cells[:1000].tolist())) <= 100:
         odd = {cell for cell in set(cells.tolist()) if not cell or cell.strip() != cell}
         return np.flatnonzero(pd.Series(cells, dtype=object).isin(odd).to_numpy()).tolist() if odd else []
+    if len(cells) > 5000 and not any_space(cells):  # a column of references: only an empty cell is odd
+        return np.flatnonzero(cells == "").tolist()
     return [i for i, cell in enumerate(cells) if not cell or cell.strip() != cell]
 
 

@@ -245,6 +245,16 @@ def _check_quotes(b: np.ndarray, quotes: np.ndarray, d: int) -> None:
                      row=record + 1, column=cell)
 
 
+def any_space(cells: np.ndarray) -> bool:
+    """Whether any cell (an object array of text) holds a space of any kind (Unicode spaces included)."""
+    joined = "".join(cells.tolist())
+    parts = joined.split(maxsplit=1)  # one scan, stopping at the first space: fast for a column of codes
+    return not (len(parts) == 1 and len(parts[0]) == len(joined))
+
+
 def blank(cells: np.ndarray) -> np.ndarray:
     """Per cell (an object array of text): is it empty or only spaces (Unicode spaces included)?"""
-    return (cells == "") | np.fromiter(map(str.isspace, cells), dtype=bool, count=len(cells))
+    empty = cells == ""
+    if not len(cells) or not any_space(cells):
+        return empty
+    return empty | np.fromiter(map(str.isspace, cells), dtype=bool, count=len(cells))
