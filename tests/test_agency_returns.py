@@ -115,6 +115,7 @@ def test_template_writes_hostile_text_as_text_never_a_formula(tmp_path, capsys):
                        "--grade", "@Weak", "--name", "=Evil Partnership")
     assert code == 0, err
     yaml = data / "hostile" / "partnership.yaml"
+    replace_placeholders(yaml, "Hostile Council")
     yaml.write_text(yaml.read_text().replace("audit_themes: []", "audit_themes:\n"
                                              + "".join(f"  - '{t.replace(chr(39), chr(39) * 2)}'\n" for t in hostile)))
     assert dataset.load(data / "hostile").partnership.audit_themes == tuple(hostile)
