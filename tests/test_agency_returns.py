@@ -127,6 +127,7 @@ def test_template_writes_hostile_text_as_text_never_a_formula(tmp_path, capsys):
                        "--grade", "@Weak", "--name", "=Evil Partnership")
     assert code == 0, err
     yaml = data / "hostile" / "partnership.yaml"
+    replace_placeholders(yaml, "Hostile Council")
     yaml.write_text(yaml.read_text().replace("audit_themes: []", "audit_themes:\n"
                                              + "".join(f"  - '{t.replace(chr(39), chr(39) * 2)}'\n" for t in hostile)))
     assert dataset.load(data / "hostile").partnership.audit_themes == tuple(hostile)
@@ -415,7 +416,18 @@ def test_accepted_with_a_warning_at_the_cell_and_written_normalised(blank, tmp_p
 
 # --- new-partnership ---------------------------------------------------------------------------------------
 
-def test_new_partnership_scaffolds_a_valid_folder_with_every_table(tmp_path):
+def replace_placeholders(yaml_path: Path, council: str, name: str | None = None) -> None:
+    """Put a partnership's own values in place of new-partnership's <...> placeholders, as the analyst does."""
+    text = re.sub(r'"<the local authority, e\.g\. [^"]*>"', council, yaml_path.read_text())
+    text = text.replace('"<the police force>"', "West Mercia Police")
+    text = text.replace('"<the integrated care board>"', "Herefordshire and Worcestershire ICB")
+    if name:
+        text = re.sub(r'^name: "<[^"]*>"$', f"name: {name}", text, flags=re.M)
+    assert '"<' not in text
+    yaml_path.write_text(text)
+
+
+def test_new_partnership_scaffolds_every_table_and_placeholders_refused_until_replaced(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     result = run_cli("new-partnership", "worcestershire", "--data-dir", str(data))
@@ -426,13 +438,56 @@ def test_new_partnership_scaffolds_a_valid_folder_with_every_table(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == sorted(["partnership.yaml", *[s.file for s in specs.values()]])
     for spec in specs.values():
         assert (folder / spec.file).read_text() == ",".join(spec.column_names) + "\n"
+    # unedited, the placeholders do not validate: one line names the keys still to edit
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert r.stderr.splitlines()[0] == ("data/worcestershire/partnership.yaml: name, statutory_partners still hold "
+                                        "placeholders written by new-partnership: replace each <...> with the "
+                                        "partnership's own")
+    replace_placeholders(folder / "partnership.yaml", "Worcestershire County Council",
+                         name="Worcestershire Safeguarding Children Partnership")
     ds = dataset.load(folder)
     p = ds.partnership
-    assert p.name == "Worcestershire Safeguarding Partnership"
-    assert p.suppression_threshold == 5 and p.audit_themes == ()
+    assert p.name == "Worcestershire Safeguarding Children Partnership"
+    assert p.statutory_partners == ("Worcestershire County Council", "West Mercia Police",
+                                    "Herefordshire and Worcestershire ICB")
+    assert p.suppression_threshold == 5 and p.audit_themes == () and p.negative_budget_lines == ()
     assert (p.budget_thresholds.green, p.budget_thresholds.amber) == (2, 5)
-    assert len(p.statutory_partners) == 3 and len(p.grade_scale) == 4
+    # no grade scale is invented: none is needed while audits.csv and audit_shares.csv hold only their headers
+    assert p.grade_scale == () and p.lead_grade() == ""
     assert run_cli("validate", str(folder)).returncode == 0
+    # once audits are recorded, the scale is needed: one line, at partnership.yaml
+    with (folder / "audits.csv").open("a") as f:
+        f.write("2024-25,Q1,Neglect,Good,3,pack\n2024-25,Q1,Neglect,Poor,1,pack\n")
+    r = run_cli("validate", str(folder))
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        "data/worcestershire/partnership.yaml: grade_scale is missing, and audits.csv (2 rows) record grades: list "
+        "the partnership's audit grades, best first",
+        "1 problem in 1 file; nothing was loaded."]
+
+
+def test_new_partnership_with_name_and_grades_holds_no_placeholder_for_them(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    r = run_cli("new-partnership", "riverside", "--data-dir", str(data), "--grade", "Effective", "--grade",
+                "Not Effective", "--name", "Riverside Partnership")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("validate", str(data / "riverside"))
+    assert r.returncode == 2 and "partnership.yaml: statutory_partners still holds placeholders" in r.stderr
+    replace_placeholders(data / "riverside" / "partnership.yaml", "Riverside Council")
+    ds = dataset.load(data / "riverside")
+    assert ds.partnership.grade_scale == ("Effective", "Not Effective")
+    assert ds.partnership.name == "Riverside Partnership"
+
+
+def test_new_partnership_refuses_a_grade_given_twice_in_other_capitals(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    code, out, err = wsp(capsys, "new-partnership", "riverside", "--data-dir", str(data), "--grade", "Good",
+                         "--grade", "good ")
+    assert code == 2 and "a grade scale needs two or more different, non-blank grades" in err
+    assert not (data / "riverside").exists()
 
 
 @pytest.mark.parametrize("name", ["walsall-copy", "../escape", "Upper", "two words", ".hidden", "-dash", "a/b", ""])
@@ -467,6 +522,7 @@ def test_round_trip_template_fill_import_report(tmp_path):
                 "--grade", "Partly Effective", "--grade", "Not Effective", "--name", "Riverside Partnership")
     assert r.returncode == 0, r.stderr
     yaml = data / "riverside" / "partnership.yaml"
+    replace_placeholders(yaml, "Riverside Council")
     yaml.write_text(yaml.read_text().replace("audit_themes: []", "audit_themes:\n"
                                              + "".join(f"  - {t}\n" for t in THEMES)))
     blank = tmp_path / "riverside.xlsx"

@@ -75,6 +75,37 @@ def semicolons(file: str) -> Callable[[Path], None]:
     return edit
 
 
+def resave(file: str, encoding: str, delimiter: str = ",", end: str = "\n", edit: Callable[[str], str] = str
+           ) -> Callable[[Path], None]:
+    """The file saved again as Excel's other formats save it: another encoding, delimiter and line end."""
+    def write_again(folder: Path) -> None:
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(edit((folder / file).read_text(encoding="utf-8")))))
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator=end).writerows(rows)
+        (folder / file).write_bytes(out.getvalue().encode(encoding))
+    return write_again
+
+
+def link_outside(file: str, secret: str) -> Callable[[Path], None]:
+    """`file` replaced by a link to a file outside the partnership folder, whose first line is `secret`."""
+    def edit(folder: Path) -> None:
+        target = folder.parent.parent / "outside.txt"
+        target.write_text(secret + "\nmore\n")
+        (folder / file).unlink()
+        (folder / file).symlink_to(target)
+    return edit
+
+
+def edits(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(folder: Path) -> None:
+        for step in steps:
+            step(folder)
+    return edit
+
+
 @dataclass(frozen=True)
 class Refused:
     name: str
@@ -152,6 +183,42 @@ REFUSED = [
             f"{W}/reserves.csv, row 3: has 2 cells but the header has 3 columns"),
     Refused("percent above 100", replace("audit_shares.csv", "2022-23,Good,35", "2022-23,Good,135"),
             f'{W}/audit_shares.csv, row 3, column percent: "135" is not between 0 and 100'),
+    Refused("a second audit theme in a quarter",
+            edits(*[append("audits.csv", f"2023-24,Q1,Neglect,{g},1,added") for g in ("Outstanding", "Good",
+                                                                                       "Requires Improvement",
+                                                                                       "Inadequate")]),
+            f'{W}/audits.csv, row 18, column theme: "Neglect" is a second theme for 2023-24 Q1 (rows 18-21; row 2 '
+            'has "Child Sexual Abuse"): a quarter\'s audit round has one theme, as the figures and reports are '
+            "built; record one theme per quarter"),
+    Refused("money with a full stop between thousands", replace("reserves.csv", "2023-24,299260", "2023-24,£299.260"),
+            f'{W}/reserves.csv, row 2, column brought_forward: "£299.260" could be 299,260 (a full stop between '
+            "thousands) or 299.26 (pounds and pence): write 299260 or 299.26"),
+    Refused("money negative twice", replace("budget.csv", "Development activities,15000,20721",
+                                            "Development activities,15000,(-5)"),
+            f'{W}/budget.csv, row 6, column actual: "(-5)" is negative twice (a minus sign inside brackets): write -5 '
+            "or (5) for a negative amount, 5 for a positive one"),
+    Refused("negative spending budget", replace("budget.csv", "consultancy etc.)\",60000,", "consultancy etc.)\",-60000,"),
+            f'{W}/budget.csv, row 4, column budget: -£60,000 is a negative budget for the expenditure line '
+            '"Professional Services (Chair costs, consultancy etc.)"; a budget is 0 or more. If this line really is '
+            "budgeted below 0, list it under negative_budget_lines in partnership.yaml"),
+    Refused("misspelt key in partnership.yaml", append("partnership.yaml", "suppresion_threshold: 10"),
+            f'{W}/partnership.yaml: "suppresion_threshold" is not a key of partnership.yaml (did you mean '
+            '"suppression_threshold"?); a key it does not know would be ignored, so it is refused'),
+    Refused("a grade twice on the scale", replace("partnership.yaml", "  - Good\n", "  - Good\n  - \"good \"\n"),
+            f'{W}/partnership.yaml: grade_scale lists "Good" and "good ", the same grade (grades are compared '
+            "ignoring capitals and spaces): list each grade once"),
+    Refused("UTF-16 without its byte-order mark", resave("reserves.csv", "utf-16-le", "\t", "\r\n"),
+            f'{W}/reserves.csv: is mostly NUL bytes, as UTF-16 (Excel\'s "Unicode Text") is without its byte-order '
+            'mark; save it from Excel as "CSV UTF-8 (Comma delimited)" instead'),
+    Refused("a table linked to a file outside the folder", link_outside("audits.csv", "root:x:0:0:secret"),
+            f"{W}/audits.csv: is a link to a file outside its folder, so it is not read: put the file itself in the "
+            "folder"),
+    Refused("partnership.yaml linked to a file outside the folder",
+            link_outside("partnership.yaml", "name: secret"),
+            f"{W}/partnership.yaml: is a link to a file outside the partnership folder, so it is not read: put the "
+            "file itself in the folder"),
+    Refused("a control character in a header", add_column("contributions.csv", "not\x1b[2Jes", "x"),
+            f'{W}/contributions.csv, row 1, column not\\x1b[2Jes: "not\\x1b[2Jes" is not a column of contributions.csv'),
 ]
 
 ACCEPTED = [
@@ -191,6 +258,34 @@ ACCEPTED = [
     Accepted("semicolon-separated file", semicolons("contributions.csv"),
              lambda ds: ds.contributions["amount"].sum() == 387650,
              f"{W}/contributions.csv: is semicolon-separated; read with ; as the delimiter"),
+    Accepted("a theme with a non-breaking space", replace("audits.csv", "Q1,Child Sexual Abuse,Outstanding",
+                                                          "Q1,Child\u00a0Sexual Abuse,Outstanding"),
+             lambda ds: set(ds.audits.loc[ds.audits["quarter"] == "Q1", "theme"]) == {"Child Sexual Abuse"},
+             f'{W}/audits.csv, row 2, column theme: "Child\\xa0Sexual Abuse" read as "Child Sexual Abuse": unusual or '
+             "repeated spaces and line breaks (and look-alike characters) are read as plain ones, so that it groups "
+             "with the same name typed plainly"),
+    Accepted("a theme in other capitals", replace("audits.csv", "Q2,Transitions,Good", "Q2,TRANSITIONS,Good"),
+             lambda ds: set(ds.audits.loc[ds.audits["quarter"] == "Q2", "theme"]) == {"Transitions"},
+             f'{W}/audits.csv, row 7, column theme: "TRANSITIONS" read as "Transitions": the same name in other '
+             "capitals (or spacing); written as row 6 writes it"),
+    Accepted('Excel\'s "Unicode Text" (UTF-16, tabs)', resave("reserves.csv", "utf-16", "\t", "\r\n"),
+             lambda ds: ds.reserves["brought_forward"].item() == 299260 and "£299.260" in ds.reserves["source"].item(),
+             f'{W}/reserves.csv: is UTF-16 (Excel\'s "Unicode Text"); read as such; has tabs between cells; read '
+             'with a tab as the delimiter; save as "CSV UTF-8" to silence this'),
+    Accepted('Excel\'s "CSV (Macintosh)" (Mac Roman, CR line ends)',
+             resave("reserves.csv", "mac_roman", end="\r", edit=lambda t: t.replace("printed as", "café: printed as")),
+             lambda ds: "café: printed as £299.260" in ds.reserves["source"].item(),
+             f'{W}/reserves.csv: is not UTF-8 and its lines end in a carriage return alone, as Excel\'s "CSV '
+             '(Macintosh)" saves it; read as Mac Roman, so £ and accented letters are kept; save as "CSV UTF-8" to '
+             "silence this"),
+    Accepted("Excel's empty trailing columns and rows",
+             resave("contributions.csv", "utf-8", end="\r\n",
+                    edit=lambda t: "".join(line + ",,\n" for line in t.splitlines()) + ",,,,,\n,,,,,\n"),
+             lambda ds: ds.contributions["amount"].sum() == 387650 and len(ds.contributions) == 5, None),
+    Accepted("a negative budget on a line declared in partnership.yaml",
+             edits(replace("budget.csv", "Development activities,15000,", "Development activities,(15000),"),
+                   append("partnership.yaml", "negative_budget_lines:\n  - development  activities")),
+             lambda ds: ds.budget.loc[ds.budget["line"] == "Development activities", "budget"].item() == -15000, None),
 ]
 
 

@@ -121,3 +121,92 @@ def test_docs_are_generated_from_the_schemas():
 
     # regenerate with: python -m wsp_analysis.docs > docs/data.md
     assert (REPO / "docs" / "data.md").read_text() == data_reference()
+
+
+def test_a_theme_typed_with_non_breaking_and_double_spaces_is_one_theme(walsall_copy):
+    # Q1's four rows: two with a non-breaking space (as copied from a PDF), two plain; Q3's first with a double space
+    text = (walsall_copy / "audits.csv").read_text(encoding="utf-8")
+    for grade in ("Outstanding", "Good"):
+        text = text.replace(f"Q1,Child Sexual Abuse,{grade},", f"Q1,Child\u00a0Sexual Abuse,{grade},")
+    text = text.replace("Q3,Adolescents and Early Help,Outstanding,", "Q3,Adolescents  and Early Help,Outstanding,")
+    (walsall_copy / "audits.csv").write_text(text, encoding="utf-8")
+    ds = dataset.load(walsall_copy)
+    themes = ds.audits.groupby("quarter")["theme"].unique().map(list).to_dict()
+    assert themes == {"Q1": ["Child Sexual Abuse"], "Q2": ["Transitions"], "Q3": ["Adolescents and Early Help"],
+                      "Q4": ["First 1001 Days"]}
+    spaces = ("unusual or repeated spaces and line breaks (and look-alike characters) are read as plain ones, so that "
+              "it groups with the same name typed plainly")
+    assert [str(w) for w in ds.warnings] == [
+        f'data/walsall/audits.csv, row 2, column theme: "Child\\xa0Sexual Abuse" read as "Child Sexual Abuse": {spaces}',
+        f'data/walsall/audits.csv, row 3, column theme: "Child\\xa0Sexual Abuse" read as "Child Sexual Abuse": {spaces}',
+        'data/walsall/audits.csv, row 10, column theme: "Adolescents  and Early Help" read as "Adolescents and Early '
+        f'Help": {spaces}']
+    # each quarter's audits are one group: Q1 still 4 audits, Q3 still its published total
+    totals = ds.audits.groupby(["quarter", "theme"])["count"].sum()
+    assert totals[("Q1", "Child Sexual Abuse")] == 4
+    assert len(totals) == 4
+
+
+def test_a_second_theme_by_spacing_alone_is_refused_as_a_second_theme(walsall_copy):
+    edit(walsall_copy / "audits.csv", "Q2,Transitions,Good,", "Q2,Tran sitions,Good,")
+    found, _ = problems(walsall_copy)
+    assert found == ['data/walsall/audits.csv, row 7, column theme: "Tran sitions" is a second theme for 2023-24 Q2 '
+                     '(row 7; row 6 has "Transitions"): a quarter\'s audit round has one theme, as the figures and '
+                     "reports are built; record one theme per quarter"]
+
+
+@pytest.mark.parametrize("file", ["audits.csv", "partnership.yaml"])
+def test_an_input_linked_outside_the_folder_is_refused_unread(walsall_copy, tmp_path, file):
+    from conftest import run_cli
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the first line must never be printed\n")
+    (walsall_copy / file).unlink()
+    (walsall_copy / file).symlink_to(secret)
+    r = run_cli("validate", str(walsall_copy))
+    assert r.returncode == 2
+    assert "is a link to a file outside" in r.stderr
+    assert "root:x" not in r.stderr + r.stdout and "never be printed" not in r.stderr + r.stdout
+
+
+def test_a_link_inside_the_folder_is_read(walsall_copy):
+    (walsall_copy / "archive").mkdir()
+    (walsall_copy / "reserves.csv").rename(walsall_copy / "archive" / "reserves-2024.csv")
+    (walsall_copy / "reserves.csv").symlink_to(walsall_copy / "archive" / "reserves-2024.csv")
+    assert dataset.load(walsall_copy).reserves["brought_forward"].item() == 299260
+
+
+def test_unknown_key_without_a_near_one_lists_the_keys(walsall_copy):
+    with (walsall_copy / "partnership.yaml").open("a") as f:
+        f.write("colour: blue\n")
+    found, _ = problems(walsall_copy)
+    assert found == ['data/walsall/partnership.yaml: "colour" is not a key of partnership.yaml (the keys are name, '
+                     "short_name, statutory_partners, priorities, grade_scale, headline_grade, audit_themes, synthetic, "
+                     "source, budget_thresholds, suppression_threshold, negative_budget_lines); a key it does not "
+                     "know would be ignored, so it is refused"]
+
+
+def test_yaml_that_cannot_be_read_is_one_line(walsall_copy):
+    (walsall_copy / "partnership.yaml").write_text("name: [unclosed\nsecond: line\n")
+    found, _ = problems(walsall_copy)
+    assert len(found) == 1 and found[0].startswith("data/walsall/partnership.yaml: is not valid YAML: ")
+    assert found[0].endswith("(line 2, column 7)")
+    (walsall_copy / "partnership.yaml").write_bytes("name: Caf\u00e9\n".encode("cp1252"))
+    assert problems(walsall_copy)[0] == ["data/walsall/partnership.yaml: is not UTF-8; save it as UTF-8 (any text "
+                                         "editor can)"]
+
+
+def test_no_grade_scale_is_needed_until_grades_are_recorded(walsall_copy):
+    yaml = walsall_copy / "partnership.yaml"
+    yaml.write_text(yaml.read_text().split("# Multi-agency audit grades")[0])
+    for table in ("audits.csv", "audit_shares.csv"):
+        path = walsall_copy / table
+        path.write_text(path.read_text().splitlines()[0] + "\n")
+    ds = dataset.load(walsall_copy)
+    assert ds.partnership.grade_scale == () and ds.partnership.lead_grade() == ""
+    assert ds.audits.empty and ds.audit_shares.empty
+    with (walsall_copy / "audit_shares.csv").open("a") as f:
+        f.write("2022-23,Good,35,report\n")
+    found, text = problems(walsall_copy)
+    assert found == ["data/walsall/partnership.yaml: grade_scale is missing, and audit_shares.csv (1 row) record "
+                     "grades: list the partnership's audit grades, best first"]

@@ -6,7 +6,7 @@ import pytest
 
 from wsp_analysis.data import load as dataset
 import synthetic
-from wsp_analysis.calc.training import periods_of_dates
+from wsp_analysis.data.bookings import periods_of_dates
 
 RANGE = (200, 400)
 

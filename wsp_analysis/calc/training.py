@@ -20,7 +20,6 @@ import pandas as pd
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.rows import Block, num, pct_change, ratio, rows, slugs
 from wsp_analysis.calc.spans import PREV, THIS, YTD, spans, sum_over_spans
-from wsp_analysis.data import periods
 
 TABLES = ("training", "elearning_courses")
 COUNTS = ("events", "occurrences", "places_offered", "bookings", "cancellations", "attended", "no_shows",
@@ -117,49 +116,3 @@ def figures(tables, req: pd.DataFrame) -> list[Block]:
         before = a[a["which"] == PREV].reset_index(drop=True)
         out += _changes(cur, before, tables.source(cur["partnership"], "training"))
     return out + _courses(tables, req)
-
-
-def periods_of_dates(dates) -> tuple[np.ndarray, np.ndarray]:
-    """The financial year and quarter of each date (periods.of_date), worked out once per distinct date."""
-    codes, distinct = pd.factorize(pd.Series(dates, dtype=object))
-    years, quarters = np.empty(len(distinct), dtype=object), np.empty(len(distinct), dtype=object)
-    for i, d in enumerate(distinct):
-        years[i], quarters[i] = periods.of_date(d)
-    return years[codes], quarters[codes]
-
-
-def bookings_summary(bookings: pd.DataFrame) -> pd.DataFrame:
-    """Counts per year and quarter from row-level bookings (one row per booking request).
-
-    bookings = attended + no_show rows; cancelled rows count only as cancellations;
-    events = distinct courses and occurrences = distinct sessions with any booking request.
-    """
-    cols = ["year", "quarter", "events", "occurrences", "bookings", "cancellations", "attended", "no_shows"]
-    if bookings.empty:
-        return pd.DataFrame(columns=cols)
-    # Integer codes throughout (a million rows take a fraction of a second): each distinct date's period once,
-    # then counts per period and status, and distinct (period, course) and (period, occurrence) pairs.
-    codes, dates = pd.factorize(pd.Series(bookings["date"], dtype=object))
-    of_date = [periods.of_date(d) for d in dates]
-    keys = sorted(set(of_date))
-    position = {k: i for i, k in enumerate(keys)}
-    period = np.array([position[k] for k in of_date], dtype=np.int64)[codes]
-    n = len(keys)
-
-    def distinct(column: str) -> np.ndarray:
-        c, u = pd.factorize(bookings[column].to_numpy(dtype=object))
-        keep = c >= 0  # a blank value is not counted (as nunique leaves it out)
-        pairs = pd.unique(period[keep] * max(len(u), 1) + c[keep])
-        return np.bincount(pairs // max(len(u), 1), minlength=n).astype(np.int64)
-
-    sc, su = pd.factorize(bookings["status"].to_numpy(dtype=object))
-    by_status = np.bincount(period[sc >= 0] * len(su) + sc[sc >= 0], minlength=n * len(su)).reshape(n, len(su))
-    status = {s: by_status[:, i].astype(np.int64) for i, s in enumerate(su)}
-    zero = np.zeros(n, dtype=np.int64)
-    attended, no_shows = status.get("attended", zero), status.get("no_show", zero)
-    return pd.DataFrame({"year": [k[0] for k in keys], "quarter": [k[1] for k in keys], "events": distinct("course"),
-                         "occurrences": distinct("occurrence"), "bookings": attended + no_shows,
-                         "cancellations": status.get("cancelled", zero), "attended": attended,
-                         "no_shows": no_shows})[cols]
-
-

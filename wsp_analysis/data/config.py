@@ -1,48 +1,59 @@
 """partnership.yaml: what the library knows about a partnership, read and checked.
 
 Every partnership-specific choice lives here (grade scale, statutory partners, thresholds);
-the library assumes nothing of any one partnership.
+the library assumes nothing of any one partnership. A key it does not know is refused (naming the
+nearest one it does), as is a placeholder new-partnership wrote and nobody replaced.
 """
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from wsp_analysis.calc.budget import DEFAULT_THRESHOLDS, Thresholds
+from wsp_analysis.data.read import inside
+from wsp_analysis.data.rules import fold
 from wsp_analysis.errors import Problem
 
 CONFIG_FILE = "partnership.yaml"
 DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
+KEYS = ("name", "short_name", "statutory_partners", "priorities", "grade_scale", "headline_grade", "audit_themes",
+        "synthetic", "source", "budget_thresholds", "suppression_threshold", "negative_budget_lines")
+PLACEHOLDER = re.compile(r"^<.*>$", re.DOTALL)  # new-partnership writes <...> where the analyst must fill in
+
+
 @dataclass(frozen=True)
 class Partnership:
-    """What the library needs to know about a partnership (from partnership.yaml)."""
+    """What the library needs to know about a partnership (from partnership.yaml; docs/data.md lists the keys)."""
 
     slug: str
     name: str
     short_name: str
     statutory_partners: tuple[str, ...]
     priorities: tuple[str, ...]
-    grade_scale: tuple[str, ...]  # best first
+    grade_scale: tuple[str, ...]  # best first; () when the partnership records no audits
     synthetic: bool = False
     source: str = ""
     budget_thresholds: Thresholds = DEFAULT_THRESHOLDS  # RAG thresholds, percent of budget (local choices)
     audit_themes: tuple[str, ...] = ()  # the partnership's own audit themes (the template's drop-down)
     suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD  # disclosure control: counts below it may be [c]
     headline_grade: str = ""  # the grade key messages lead with (see lead_grade)
+    negative_budget_lines: tuple[str, ...] = ()  # budget lines whose budget may be below 0 (budget.csv: line)
 
     def lead_grade(self) -> str:
         """The grade key messages lead with: headline_grade when partnership.yaml names one, else "Good"
-        where the scale has it (as the Ofsted-style reports do), else the best grade."""
+        where the scale has it (as the Ofsted-style reports do), else the best grade; "" with no scale."""
         return self.headline_grade or default_headline_grade(self.grade_scale)
 
 
 def default_headline_grade(scale) -> str:
-    """"Good" where the scale has it, else the best grade (first on the scale)."""
-    return "Good" if "Good" in scale else scale[0]
+    """"Good" where the scale has it, else the best grade (first on the scale); "" for an empty scale."""
+    return "Good" if "Good" in scale else (scale[0] if len(scale) else "")
 
 
 def _label(folder: Path) -> str:
@@ -50,21 +61,48 @@ def _label(folder: Path) -> str:
     return f"{folder.parent.name}/{folder.name}" if folder.parent.name else folder.name
 
 
-def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | None:
+def _yaml(folder: Path, where: str, problems: list[Problem]) -> dict | None:
+    """partnership.yaml's mapping, or None (with the problem) when it is missing, unreadable or not a mapping.
+    A file that is a link to one outside the folder is not read, and a message never quotes its content."""
     path = folder / CONFIG_FILE
-    where = f"{_label(folder)}/{CONFIG_FILE}"
+    if (path.exists() or path.is_symlink()) and not inside(path, folder):
+        problems.append(Problem(where, "is a link to a file outside the partnership folder, so it is not read: put "
+                                       "the file itself in the folder"))
+        return None
     if not path.is_file():
         problems.append(Problem(where, "file is missing; every partnership folder needs one (see docs/data.md)"))
         return None
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem(where, "is not UTF-8; save it as UTF-8 (any text editor can)"))
+        return None
+    try:
+        raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as e:
-        problems.append(Problem(where, f"is not valid YAML: {e}"))
+        mark = getattr(e, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problems.append(Problem(where, f"is not valid YAML: {getattr(e, 'problem', None) or 'cannot be read'}{at}"))
         return None
     if not isinstance(raw, dict):
         problems.append(Problem(where, "must be a mapping of keys (name, statutory_partners, grade_scale, ...)"))
         return None
+    return raw
+
+
+def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | None:
+    """partnership.yaml of `folder`, checked; None (with every problem appended) when it is not valid."""
+    where = f"{_label(folder)}/{CONFIG_FILE}"
+    raw = _yaml(folder, where, problems)
+    if raw is None:
+        return None
     before = len(problems)
+    for key in raw:
+        if key not in KEYS:
+            near = difflib.get_close_matches(str(key), KEYS, n=1)
+            hint = f'did you mean "{near[0]}"?' if near else f"the keys are {', '.join(KEYS)}"
+            problems.append(Problem(where, f'"{key}" is not a key of {CONFIG_FILE} ({hint}); a key it does not know '
+                                           "would be ignored, so it is refused"))
 
     def text_list(key: str, minimum: int) -> tuple[str, ...]:
         v = raw.get(key)
@@ -75,14 +113,23 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
             problems.append(Problem(where, f"{key} names an item twice"))
         return tuple(x.strip() for x in v)
 
+    placeholders = [key for key in KEYS if any(isinstance(x, str) and PLACEHOLDER.match(x.strip())
+                                               for x in (raw.get(key) if isinstance(raw.get(key), list)
+                                                         else [raw.get(key)]))]
+    if placeholders:
+        problems.append(Problem(where, f"{', '.join(placeholders)} still hold{'s' if len(placeholders) == 1 else ''} "
+                                       "placeholders written by new-partnership: replace each <...> with the "
+                                       "partnership's own"))
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append(Problem(where, "name must be the partnership's name"))
-    scale = text_list("grade_scale", 2)
+    scale = text_list("grade_scale", 2) if raw.get("grade_scale") not in (None, []) else ()
+    _distinct_grades(tuple(raw["grade_scale"]) if scale else (), where, problems)
     partners = text_list("statutory_partners", 1)
     priorities = text_list("priorities", 0) if "priorities" in raw else ()
     thresholds = read_thresholds(raw.get("budget_thresholds"), where, problems)
     themes = text_list("audit_themes", 0) if raw.get("audit_themes") is not None else ()
+    negative = text_list("negative_budget_lines", 0) if raw.get("negative_budget_lines") is not None else ()
     suppression = raw.get("suppression_threshold", DEFAULT_SUPPRESSION_THRESHOLD)
     if isinstance(suppression, bool) or not isinstance(suppression, int) or suppression < 0:
         problems.append(Problem(where, "suppression_threshold must be a whole number, 0 or more (counts below it may "
@@ -106,7 +153,19 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
         audit_themes=themes,
         suppression_threshold=suppression,
         headline_grade=headline.strip() if headline else "",
+        negative_budget_lines=negative,
     )
+
+
+def _distinct_grades(scale: tuple[str, ...], where: str, problems: list[Problem]) -> None:
+    """Grades on a scale (as typed) must differ by more than capitals, spaces or look-alike characters: data
+    cells are matched to the scale that way, so "Good" and "good " would be one grade counted twice."""
+    seen: dict[str, str] = {}
+    for g in scale:
+        other = seen.setdefault(fold(g), g)
+        if other is not g:
+            problems.append(Problem(where, f'grade_scale lists "{other}" and "{g}", the same grade (grades are '
+                                           "compared ignoring capitals and spaces): list each grade once"))
 
 
 def read_thresholds(raw, where: str, problems: list[Problem]) -> Thresholds:

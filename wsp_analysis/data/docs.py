@@ -6,7 +6,76 @@ from __future__ import annotations
 
 from wsp_analysis.data.schema import REFUSE, tables
 
-INTRO = "# Data tables\n\nEach partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per\ntable below. Every table is required; a partnership with no records for one keeps its header row.\nFiles are UTF-8 (a byte-order mark is fine), comma-separated, with a header row. Column order is free.\n\nCells:\n\n- A blank cell means **not available** and is never read as 0. Where a source leaves a cell blank\n  but its own totals show the blank is 0 (Walsall's Table 1 grade cells; two income budget lines),\n  record 0 and say so in `source`.\n- Counts are whole numbers, 0 or more; thousands separators are allowed (`1,617`).\n- Money is pounds: `33988`, `£33,988`, `33,988.00`; `(1,500)` is -1,500.\n- Years are financial years, April to March, written `2023-24`; quarters `Q1` (April-June) to `Q4`\n  (January-March).\n- `source` says where the row comes from: the document and its table or section.\n- A column not listed here is refused, so a misspelt column is never silently ignored.\n\n## partnership.yaml\n\n| key | required | meaning |\n| --- | --- | --- |\n| `name` | yes | the partnership's name, as reports print it |\n| `short_name` | no | abbreviation (e.g. WSP) |\n| `statutory_partners` | yes | list: the local authority, police and integrated care board |\n| `priorities` | no | list of the partnership's priorities |\n| `grade_scale` | yes | list of audit grades, best first: any ordered list of two or more (Triton's has three) |\n| `headline_grade` | no | the grade key messages lead with, one of `grade_scale` (default: `Good` where the scale has it, else the best grade) |\n| `audit_themes` | no | list of the partnership's own audit themes: the Excel template's drop-down for `theme` (other themes may still be typed) |\n| `synthetic` | no | `true` when the data is generated; reports then say so at the top |\n| `source` | no | the document the facts come from |\n| `budget_thresholds` | no | RAG thresholds in percent of budget, local choices: `green` (default 2: an adverse variance up to and including 2% is green), `amber` (default 5: up to and including 5% amber, beyond red), `underspend` (default 5: a favourable spending variance beyond 5% is named an underspend) |\n| `suppression_threshold` | no | disclosure control: counts below it may be suppressed in published tables, shown `[c]` (a whole number, 0 or more; default 5) |\n\n"
+INTRO = """# Data tables
+
+Each partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per
+table below. Every table is required; a partnership with no records for one keeps its header row.
+Each file has a header row; column order is free. Each file must be in the folder itself: a file that
+is a link to one outside the partnership folder (`partnership.yaml` too) is refused without being read.
+
+Files, as Excel saves them (each way but the first gives one warning line naming the file):
+
+- "CSV UTF-8 (Comma delimited)": UTF-8, with a byte-order mark or without. The way to save.
+- "CSV (Comma delimited)": Windows-1252; read as such, so £ and accented letters are kept.
+- "Unicode Text": UTF-16 with a byte-order mark and tabs between cells; read as such.
+- "CSV (Macintosh)": Mac Roman, each line ending in a carriage return alone; read as such (a file that
+  is not UTF-8 and whose lines end that way is taken to be one).
+- Anything else is refused in one line saying how to save the file: UTF-16 without its byte-order
+  mark, bytes that are no character in Windows-1252, UTF-8 broken after its byte-order mark.
+- Cells are separated by commas; by semicolons when the header row has no comma, or by tabs when it
+  has neither (a warning). A cell holding a separator, a line break or a quote mark is wholly in quotes,
+  each quote mark in it doubled (`"it""s"`), as spreadsheets save it; a quote mark anywhere else is
+  refused at its row and column, because programs read such a cell differently.
+- Wholly empty rows (`,,,` included) and empty columns at the right of the header (`a,b,,,`, as
+  Excel leaves after a formatted cell) are not data and are read as absent; a column with no name in
+  the header that holds a value is refused.
+- Messages show a character that would not print (a control character, a line break, a non-breaking
+  space) escaped as Python writes it (`\\n`, `\\xa0`), so each problem is one line.
+
+Cells:
+
+- A blank cell means **not available** and is never read as 0. Where a source leaves a cell blank
+  but its own totals show the blank is 0 (Walsall's Table 1 grade cells; two income budget lines),
+  record 0 and say so in `source`.
+- Counts are whole numbers, 0 or more; thousands separators are allowed (`1,617`).
+- Money is pounds: `33988`, `£33,988`, `33,988.00`; `(1,500)` is -1,500. Refused: a minus sign in
+  brackets (`(-5)`, negative twice), and a single full stop followed by exactly three digits
+  (`£299.260`, as Walsall's report prints its reserve), which could be a thousands separator or pence:
+  write `299260` or `299.26`. A budget (budget.csv) is 0 or more, unless its line is listed under
+  `negative_budget_lines` in partnership.yaml; an actual may be negative (a refund).
+- Years are financial years, April to March, written `2023-24`; quarters `Q1` (April-June) to `Q4`
+  (January-March).
+- Names that group rows (themes, courses, agencies, organisations, budget lines and categories,
+  referral types and measures, standards, who raised an action: listed under each table) are compared
+  after normalising Unicode (NFKC), spaces (non-breaking, repeated, line breaks) and capitals, and
+  written one way: with plain single spaces, in the capitals of the first row that has the name. A
+  grade is written as `grade_scale` writes it, and a word from a fixed list as the list writes it.
+  Each cell so changed gives a warning naming it; the file is left as it is.
+- `source` says where the row comes from: the document and its table or section.
+- A column not listed here is refused, so a misspelt column is never silently ignored.
+
+## partnership.yaml
+
+A key not listed here is refused, naming the nearest one listed (a misspelt key would otherwise be
+ignored). A value written `<...>`, as `wsp-analysis new-partnership` writes its placeholders, is
+refused until it is replaced.
+
+| key | required | meaning |
+| --- | --- | --- |
+| `name` | yes | the partnership's name, as reports print it |
+| `short_name` | no | abbreviation (e.g. WSP) |
+| `statutory_partners` | yes | list: the local authority, police and integrated care board |
+| `priorities` | no | list of the partnership's priorities |
+| `grade_scale` | when audits are recorded | list of audit grades, best first: any ordered list of two or more (Triton's has three), each different after capitals and spaces are ignored; needed once `audits.csv` or `audit_shares.csv` has rows, and may be left out until then |
+| `headline_grade` | no | the grade key messages lead with, one of `grade_scale` (default: `Good` where the scale has it, else the best grade) |
+| `audit_themes` | no | list of the partnership's own audit themes: the Excel template's drop-down for `theme` (other themes may still be typed) |
+| `synthetic` | no | `true` when the data is generated; reports then say so at the top |
+| `source` | no | the document the facts come from |
+| `budget_thresholds` | no | RAG thresholds in percent of budget, local choices: `green` (default 2: an adverse variance up to and including 2% is green), `amber` (default 5: up to and including 5% amber, beyond red), `underspend` (default 5: a favourable spending variance beyond 5% is named an underspend) |
+| `suppression_threshold` | no | disclosure control: counts below it may be suppressed in published tables, shown `[c]` (a whole number, 0 or more; default 5) |
+| `negative_budget_lines` | no | list of budget lines (as `budget.csv` names them in `line`) whose budget is really below 0, such as a recharge to partners; any other negative budget is refused as a likely typing slip |
+
+"""
 
 RETURNS = """## Agency returns (Excel)
 
@@ -37,8 +106,11 @@ is accepted: the merged folder is validated first (cross-table rules too), the f
 under a lock, and the folder is loaded again, every file put back as it was should that fail.
 
 `wsp-analysis new-partnership NAME [--data-dir D] [--grade G ...] [--name TEXT]` creates `data/NAME/`
-with a `partnership.yaml` holding every key above (placeholders to replace) and each table's header
-row; NAME is lowercase letters, digits, `-` and `_`, and must not exist yet.
+with a `partnership.yaml` holding every key above and each table's header row; NAME is lowercase
+letters, digits, `-` and `_`, and must not exist yet. The statutory partners (and the name, unless
+`--name` gives it) are placeholders written `<...>`: `validate` refuses the folder, naming those keys,
+until each is replaced. No grade scale is invented: `--grade` gives one (best first), or it is added
+before audits are recorded.
 
 ## Triton
 
@@ -81,7 +153,9 @@ def rules_across_columns(t) -> list[str]:
 
 
 def _table(t) -> list[str]:
-    out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "",
+    folded = [f"`{c}`" for c in getattr(t, "folded_columns", [])]
+    names = [f"Names compared ignoring capitals and spaces: {', '.join(folded)}.", ""] if folded else []
+    out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "", *names,
            "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
     for c in t.columns:
         out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank_means(t, c)} | {c.doc} |")

@@ -6,6 +6,7 @@ A rule receives the cell text with outer spaces removed and never a blank cell
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -69,6 +70,9 @@ def count(raw: str) -> int:
     """A whole number of things, 0 or more; thousands separators allowed ("1,617")."""
     _refuse_spreadsheet_error(raw)
     if not _INT.match(raw):
+        if _FULL_STOP_THOUSANDS.match(raw):
+            raise RuleBroken(f'"{raw}" is not a whole number (if the full stop separates thousands, write '
+                             f'{raw.replace(".", "")} or {raw.replace(".", ",")})')
         raise RuleBroken(f'"{raw}" is not a whole number')
     value = int(raw.replace(",", ""))
     if value < 0:
@@ -76,13 +80,28 @@ def count(raw: str) -> int:
     return value
 
 
+_FULL_STOP_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}\.\d{3}$")
+
+
 def money(raw: str) -> float:
-    """Pounds: "33988", "£33,988", "33,988.00"; "(1,500)" is -1,500 as accountants write it."""
+    """Pounds: "33988", "£33,988", "33,988.00"; "(1,500)" is -1,500 as accountants write it.
+
+    Refused: a minus sign inside brackets ("(-5)": negative twice), and a single full stop followed by
+    exactly three digits ("£299.260"), which may be a thousands separator (299,260) or pence (299.26)."""
     _refuse_spreadsheet_error(raw)
     s = raw.replace("£", "").strip()
     negative = s.startswith("(") and s.endswith(")")
     if negative:
         s = s[1:-1].strip()
+        if s.startswith("-"):
+            amount = s[1:].strip()
+            raise RuleBroken(f'"{raw}" is negative twice (a minus sign inside brackets): write -{amount} or '
+                             f"({amount}) for a negative amount, {amount} for a positive one")
+    if _FULL_STOP_THOUSANDS.match(s):
+        whole, part = s.split(".")
+        pence = f"{whole}.{part[:2]}" if part.endswith("0") else s
+        raise RuleBroken(f'"{raw}" could be {whole},{part} (a full stop between thousands) or {pence} (pounds and '
+                         f"pence): write {whole}{part} or {pence}")
     if not _NUMBER.match(s):
         raise RuleBroken(f'"{raw}" is not an amount of money in pounds (write it like 33988 or £33,988)')
     value = float(s.replace(",", ""))
@@ -111,27 +130,44 @@ def iso_date(raw: str):
         raise RuleBroken(f'"{raw}" is not a date written like 2023-04-30') from None
 
 
-def one_of(allowed: Sequence[str], what: str) -> Rule:
-    """One of a fixed list of words, matched exactly."""
+def plain(text: str) -> str:
+    """`text` in Unicode's compatibility form (NFKC: a non-breaking space is a space, a full-width letter a
+    letter), every run of spaces one plain space, none at either end."""
+    return " ".join(text.split()) if text.isascii() else " ".join(unicodedata.normalize("NFKC", text).split())
 
-    def rule(raw: str) -> str:
-        if raw not in allowed:
-            raise RuleBroken(f'"{raw}" is not {what} ({", ".join(allowed)})')
-        return raw
+
+def fold(text: str) -> str:
+    """How names and words are compared: plain(text) without capitals."""
+    return plain(text).casefold()
+
+
+def one_of(allowed: Sequence[str], what: str) -> Rule:
+    """One of a fixed list of words; other capitals or spacing are read as the list writes the word (with a
+    warning)."""
+    folded = {fold(a): a for a in allowed}
+
+    def rule(raw: str):
+        if raw in allowed:
+            return raw
+        match = folded.get(fold(raw))
+        if match is not None:
+            return Normalised(match, f"written as the list ({', '.join(allowed)}) writes it")
+        raise RuleBroken(f'"{raw}" is not {what} ({", ".join(allowed)})')
 
     rule.__doc__ = f"One of: {', '.join(allowed)}."
     return rule
 
 
 def grade(scale: Sequence[str]) -> Rule:
-    """A grade on the partnership's own scale (partnership.yaml: grade_scale); other capitals or inner
-    spacing are read as the scale writes the grade (with a warning), abbreviations are not."""
-    folded = {" ".join(g.split()).casefold(): g for g in scale}
+    """A grade on the partnership's own scale (partnership.yaml: grade_scale); other capitals, inner spacing
+    or look-alike characters are read as the scale writes the grade (with a warning), abbreviations are not.
+    With no scale, any text is taken: load then refuses the folder once, at partnership.yaml."""
+    folded = {fold(g): g for g in scale}
 
     def rule(raw: str):
-        if raw in scale:
+        if raw in scale or not scale:
             return raw
-        match = folded.get(" ".join(raw.split()).casefold())
+        match = folded.get(fold(raw))
         if match is not None:
             return Normalised(match, "grades are written as the partnership's scale writes them")
         raise RuleBroken(f"\"{raw}\" is not a grade on this partnership's scale ({', '.join(scale)})")

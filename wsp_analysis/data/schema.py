@@ -3,107 +3,25 @@
 Table names, file names and required columns are part of the public contract
 (docs/data.md documents every column). Optional columns may be left out of a
 file; unknown columns are refused so that a typo is never silently ignored.
+Column and Table are in columns.py, the checks across cells and rows in
+table_checks.py; both are imported here, so `schema` names everything.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from wsp_analysis.data import rules
+from wsp_analysis.data.columns import MISSING, REFUSE, Column, Table  # noqa: F401  (part of this module's contract)
+from wsp_analysis.data.table_checks import (action_dates_in_order, attended_not_more_than_bookings,
+                                            attended_not_more_than_places, bookings_are_attended_plus_no_shows,
+                                            completion_date_only_when_completed, course_parts_within_signed_up,
+                                            occurrences_not_fewer_than_events, one_theme_per_quarter,
+                                            whole_year_or_quarters)
 
 BOOKING_STATUSES = ("attended", "no_show", "cancelled")
 ACTION_STATUSES = ("completed", "ongoing", "not_stated")  # actions.csv: status as the source states it
 ACTION_LEVELS = ("action", "review")  # one row per action, or one row for all of a review's actions
 SECTION11_GRADES = ("Fully met", "Partially met", "Not met")  # Section 11 / Section 43 standards, best first
-
-# How a blank cell is read: "missing" (not available, kept as NA; never 0) or "refuse".
-MISSING, REFUSE = "missing", "refuse"
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    rule: rules.Rule
-    blank: str = MISSING
-    required: bool = True  # must the column be present in the header?
-    dtype: str = "object"  # pandas dtype of the loaded column
-    doc: str = ""
-
-
-RowCheck = Callable[[dict], list[tuple[str, str]]]  # -> [(column, message)]
-# A table check sees every parsed row (with its spreadsheet row number under "_row").
-TableCheck = Callable[[list[dict]], list[tuple[int, str, str]]]  # -> [(row, column, message)]
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    doc: str
-    row_checks: tuple[RowCheck, ...] = field(default=())
-    table_checks: tuple[TableCheck, ...] = field(default=())
-
-    @property
-    def file(self) -> str:
-        return f"{self.name}.csv"
-
-    @property
-    def required_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-
-def _n(v: int) -> str:
-    return f"{v:,}"
-
-
-# --- row checks: each small and named after its rule -----------------------------------------
-
-def bookings_are_attended_plus_no_shows(r: dict) -> list[tuple[str, str]]:
-    """bookings = attended + no_shows (cancellations are not bookings)."""
-    b, a, n = r.get("bookings"), r.get("attended"), r.get("no_shows")
-    if None not in (b, a, n) and a + n != b:
-        return [("bookings", f"{_n(b)} bookings is not attended + no-shows ({_n(a)} + {_n(n)} = {_n(a + n)})")]
-    return []
-
-
-def attended_not_more_than_bookings(r: dict) -> list[tuple[str, str]]:
-    """attended <= bookings."""
-    b, a = r.get("bookings"), r.get("attended")
-    if None not in (b, a) and a > b:
-        return [("attended", f"{_n(a)} attended is more than the {_n(b)} bookings")]
-    return []
-
-
-def attended_not_more_than_places(r: dict) -> list[tuple[str, str]]:
-    """attended <= places_offered."""
-    p, a = r.get("places_offered"), r.get("attended")
-    if None not in (p, a) and a > p:
-        return [("places_offered", f"{_n(p)} places offered is fewer than the {_n(a)} who attended")]
-    return []
-
-
-def occurrences_not_fewer_than_events(r: dict) -> list[tuple[str, str]]:
-    """occurrences >= events (each event runs at least once)."""
-    e, o = r.get("events"), r.get("occurrences")
-    if None not in (e, o) and o < e:
-        return [("occurrences", f"{_n(o)} occurrences is fewer than the {_n(e)} events")]
-    return []
-
-
-def course_parts_within_signed_up(r: dict) -> list[tuple[str, str]]:
-    """completed + in_progress <= signed_up."""
-    s, c, p = r.get("signed_up"), r.get("completed"), r.get("in_progress")
-    if None not in (s, c) and c > s:
-        return [("completed", f"{_n(c)} completed is more than the {_n(s)} signed up")]
-    if None not in (s, c, p) and c + p > s:
-        return [("in_progress", f"completed + in progress ({_n(c)} + {_n(p)} = {_n(c + p)}) is more than the {_n(s)} signed up")]
-    return []
-
 
 RATING_SCALE = (1, 5)  # evaluation forms: self-rated knowledge, 1 (none) to 5 (expert)
 
@@ -115,44 +33,6 @@ def rating(raw: str) -> int:
         raise rules.RuleBroken(f'"{raw}" is not a rating from {low} to {high} (a whole number)')
     return int(raw)
 
-
-def completion_date_only_when_completed(r: dict) -> list[tuple[str, str]]:
-    """date_completed is given only for a completed action."""
-    if r.get("date_completed") is not None and r.get("status") not in (None, "completed"):
-        return [("date_completed", f"a completion date is given but the status is {r['status']}; give the date only "
-                                   "for a completed action, or set the status to completed")]
-    return []
-
-
-def action_dates_in_order(r: dict) -> list[tuple[str, str]]:
-    """date_raised <= due_date and date_raised <= date_completed."""
-    raised, out = r.get("date_raised"), []
-    for column, word in (("due_date", "due"), ("date_completed", "completed")):
-        d = r.get(column)
-        if raised is not None and d is not None and d < raised:
-            out.append((column, f"{d.isoformat()} ({word}) is before the action was raised on {raised.isoformat()}"))
-    return out
-
-
-def whole_year_or_quarters(*group: str) -> TableCheck:
-    """A year is given either as one whole-year row or as quarter rows, never both (it would count twice)."""
-
-    def check(records: list[dict]) -> list[tuple[int, str, str]]:
-        # a record whose year (or other key) broke its own rule is already reported: leave it out here
-        records = [r for r in records if all(r.get(g) is not None for g in group)]
-        annual = {tuple(r[g] for g in group): r["_row"] for r in records if r.get("quarter") is None}
-        out = []
-        for r in records:
-            k = tuple(r[g] for g in group)
-            if r.get("quarter") is not None and k in annual:
-                out.append((r["_row"], "quarter",
-                            f"{r['quarter']} repeats a period already given as a whole year in row {annual[k]}; "
-                            "give the year either as one whole-year row or by quarter, not both"))
-        return out
-
-    check.__doc__ = whole_year_or_quarters.__doc__
-    check.__name__ = "whole_year_or_quarters"
-    return check
 
 
 def _count(name: str, doc: str, blank: str = MISSING, required: bool = True) -> Column:
@@ -176,13 +56,15 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             (
                 _YEAR,
                 Column("quarter", rules.quarter, blank=REFUSE, doc="Quarter the audit round ran in (Q1-Q4)."),
-                Column("theme", rules.text, blank=REFUSE, doc="Theme of the quarter's multi-agency audit."),
+                Column("theme", rules.text, blank=REFUSE, doc="Theme of the quarter's multi-agency audit (one a quarter).",
+                       folded=True),
                 Column("grade", rules.grade(grade_scale), blank=REFUSE, doc="A grade on the partnership's scale."),
                 _count("count", "Number of audited cases given this grade; 0 where none (blank: not available)."),
                 _SOURCE,
             ),
             key=("year", "quarter", "theme", "grade"),
             doc="Multi-agency audit gradings: one row per year, quarter, theme and grade.",
+            table_checks=(one_theme_per_quarter,),
         ),
         Table(
             "audit_shares",
@@ -227,7 +109,7 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             "elearning_courses",
             (
                 _YEAR,
-                Column("course", rules.text, blank=REFUSE, doc="Course title."),
+                Column("course", rules.text, blank=REFUSE, doc="Course title.", folded=True),
                 _count("signed_up", "People signed up by the year end."),
                 _count("completed", "People who completed the course."),
                 _count("in_progress", "People part way through at the year end."),
@@ -242,9 +124,9 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             (
                 _YEAR,
                 _QUARTER,
-                Column("referral_type", rules.text, blank=REFUSE,
+                Column("referral_type", rules.text, blank=REFUSE, folded=True,
                        doc="serious_incident (to the partnership, for rapid review), self_neglect_panel, practice_review, ..."),
-                Column("measure", rules.text, blank=REFUSE,
+                Column("measure", rules.text, blank=REFUSE, folded=True,
                        doc="received, met_rapid_review_criteria, progressed_to_statutory_review, ..."),
                 _count("count", "Number; blank when not published (not available, never 0)."),
                 _SOURCE,
@@ -259,8 +141,9 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
                 _YEAR,
                 Column("section", rules.one_of(("expenditure", "income"), "a budget section"), blank=REFUSE,
                        doc="expenditure or income."),
-                Column("category", rules.text, blank=REFUSE, doc="Group of lines, e.g. staffing, non_staffing, income."),
-                Column("line", rules.text, blank=REFUSE, doc="Budget line as the accounts name it."),
+                Column("category", rules.text, blank=REFUSE, folded=True,
+                       doc="Group of lines, e.g. staffing, non_staffing, income."),
+                Column("line", rules.text, blank=REFUSE, doc="Budget line as the accounts name it.", folded=True),
                 _money("budget", "Budgeted pounds for the year, or for a quarter row the budget profiled to that "
                                  "quarter (blank: not available)."),
                 _money("actual", "Actual pounds spent or received in the year or quarter."),
@@ -278,9 +161,9 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             (
                 Column("booking_id", rules.text, blank=REFUSE, doc="Unique reference of the booking request."),
                 Column("date", rules.iso_date, blank=REFUSE, doc="Date of the session booked (YYYY-MM-DD)."),
-                Column("course", rules.text, blank=REFUSE, doc="Course title (the event)."),
+                Column("course", rules.text, blank=REFUSE, doc="Course title (the event).", folded=True),
                 Column("occurrence", rules.text, blank=REFUSE, doc="Reference of the session (one run of a course)."),
-                Column("agency", rules.text, doc="Agency of the person booked (blank: not recorded)."),
+                Column("agency", rules.text, doc="Agency of the person booked (blank: not recorded).", folded=True),
                 Column("status", rules.one_of(BOOKING_STATUSES, "a booking status"), blank=REFUSE,
                        doc="attended, no_show (booked, not cancelled, did not attend) or cancelled."),
                 _SOURCE,
@@ -293,10 +176,11 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             "evaluations",
             (
                 Column("date", rules.iso_date, blank=REFUSE, doc="Date of the course session (YYYY-MM-DD)."),
-                Column("course", rules.text, blank=REFUSE, doc="Course title (the event)."),
+                Column("course", rules.text, blank=REFUSE, doc="Course title (the event).", folded=True),
                 Column("delegate", rules.text, blank=REFUSE,
                        doc="Pseudonymous reference of the delegate (never a name)."),
-                Column("agency", rules.text, required=False, doc="Agency of the delegate (blank: not recorded)."),
+                Column("agency", rules.text, required=False, doc="Agency of the delegate (blank: not recorded).",
+                       folded=True),
                 Column("pre_rating", rating, dtype="Int64",
                        doc="Self-rated knowledge on the day, before the course, 1 (none) to 5 (expert); blank: "
                            "form not returned."),
@@ -315,7 +199,7 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             "contributions",
             (
                 _YEAR,
-                Column("organisation", rules.text, blank=REFUSE, doc="Contributing organisation."),
+                Column("organisation", rules.text, blank=REFUSE, doc="Contributing organisation.", folded=True),
                 _money("amount", "Pounds contributed."),
                 _SOURCE,
             ),
@@ -341,7 +225,7 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
                 Column("quarter", rules.quarter,
                        doc="Quarter of the audit round that raised it (Q1-Q4); blank when it is not tied to a "
                            "quarter (counted in the year only, not in quarterly reports)."),
-                Column("raised_by", rules.text, blank=REFUSE,
+                Column("raised_by", rules.text, blank=REFUSE, folded=True,
                        doc="The audit or review the action came from, e.g. \"Q1 audit: Child Sexual Abuse\", "
                            "\"SCR W6\"; the report groups actions by it."),
                 Column("level", rules.one_of(ACTION_LEVELS, "a row level"), blank=REFUSE,
@@ -349,8 +233,8 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
                            "the source gives their status but not their number: never split into invented "
                            "actions, and not counted in the number of actions)."),
                 Column("action", rules.text, blank=REFUSE, doc="What is to be done, briefly, in your own words."),
-                Column("theme", rules.text, doc="Theme of the audit or review (blank: not stated)."),
-                Column("agency", rules.text,
+                Column("theme", rules.text, doc="Theme of the audit or review (blank: not stated).", folded=True),
+                Column("agency", rules.text, folded=True,
                        doc="Agency, service or group responsible for the action (blank: not stated)."),
                 Column("date_raised", rules.iso_date, doc="Date the action was agreed (YYYY-MM-DD; blank: not known)."),
                 Column("due_date", rules.iso_date,
@@ -374,8 +258,8 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             (
                 Column("year", rules.year, blank=REFUSE,
                        doc="Financial year of the self-assessment round (2023-24)."),
-                Column("agency", rules.text, blank=REFUSE, doc="The agency that assessed itself."),
-                Column("standard", rules.text, blank=REFUSE,
+                Column("agency", rules.text, blank=REFUSE, doc="The agency that assessed itself.", folded=True),
+                Column("standard", rules.text, blank=REFUSE, folded=True,
                        doc="The Section 11 (Children Act 2004) / Section 43 (Care Act 2014) standard assessed."),
                 Column("self_grade", rules.one_of(SECTION11_GRADES, "a Section 11 grade"),
                        doc="The agency's own grade: Fully met, Partially met or Not met (blank: not returned)."),
@@ -394,7 +278,7 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             (
                 Column("year", rules.year, blank=REFUSE,
                        doc="Financial year of the self-assessment round (2023-24)."),
-                Column("organisation", rules.text, blank=REFUSE,
+                Column("organisation", rules.text, blank=REFUSE, folded=True,
                        doc="An organisation that attended the round's assurance (check and challenge) event."),
                 Column("event_date", rules.iso_date, doc="Date of the event (YYYY-MM-DD; blank: not known)."),
                 _SOURCE,

@@ -1,0 +1,128 @@
+"""Checks across the cells of a row, and across the rows of one table: each small, named after its rule,
+its docstring the rule in words (docs/data.md lists them under each table).
+
+A row check sees one record (a dict of typed values; a cell that broke its own rule is left out) and
+returns [(column, message)]; a table check sees every record (with its spreadsheet row under "_row")
+and returns [(row, column, message)].
+"""
+from __future__ import annotations
+
+from wsp_analysis.data.columns import TableCheck
+
+
+def _n(v: int) -> str:
+    return f"{v:,}"
+
+
+def bookings_are_attended_plus_no_shows(r: dict) -> list[tuple[str, str]]:
+    """bookings = attended + no_shows (cancellations are not bookings)."""
+    b, a, n = r.get("bookings"), r.get("attended"), r.get("no_shows")
+    if None not in (b, a, n) and a + n != b:
+        return [("bookings", f"{_n(b)} bookings is not attended + no-shows ({_n(a)} + {_n(n)} = {_n(a + n)})")]
+    return []
+
+
+def attended_not_more_than_bookings(r: dict) -> list[tuple[str, str]]:
+    """attended <= bookings."""
+    b, a = r.get("bookings"), r.get("attended")
+    if None not in (b, a) and a > b:
+        return [("attended", f"{_n(a)} attended is more than the {_n(b)} bookings")]
+    return []
+
+
+def attended_not_more_than_places(r: dict) -> list[tuple[str, str]]:
+    """attended <= places_offered."""
+    p, a = r.get("places_offered"), r.get("attended")
+    if None not in (p, a) and a > p:
+        return [("places_offered", f"{_n(p)} places offered is fewer than the {_n(a)} who attended")]
+    return []
+
+
+def occurrences_not_fewer_than_events(r: dict) -> list[tuple[str, str]]:
+    """occurrences >= events (each event runs at least once)."""
+    e, o = r.get("events"), r.get("occurrences")
+    if None not in (e, o) and o < e:
+        return [("occurrences", f"{_n(o)} occurrences is fewer than the {_n(e)} events")]
+    return []
+
+
+def course_parts_within_signed_up(r: dict) -> list[tuple[str, str]]:
+    """completed + in_progress <= signed_up."""
+    s, c, p = r.get("signed_up"), r.get("completed"), r.get("in_progress")
+    if None not in (s, c) and c > s:
+        return [("completed", f"{_n(c)} completed is more than the {_n(s)} signed up")]
+    if None not in (s, c, p) and c + p > s:
+        return [("in_progress", f"completed + in progress ({_n(c)} + {_n(p)} = {_n(c + p)}) is more than the {_n(s)} signed up")]
+    return []
+
+
+def completion_date_only_when_completed(r: dict) -> list[tuple[str, str]]:
+    """date_completed is given only for a completed action."""
+    if r.get("date_completed") is not None and r.get("status") not in (None, "completed"):
+        return [("date_completed", f"a completion date is given but the status is {r['status']}; give the date only "
+                                   "for a completed action, or set the status to completed")]
+    return []
+
+
+def action_dates_in_order(r: dict) -> list[tuple[str, str]]:
+    """date_raised <= due_date and date_raised <= date_completed."""
+    raised, out = r.get("date_raised"), []
+    for column, word in (("due_date", "due"), ("date_completed", "completed")):
+        d = r.get(column)
+        if raised is not None and d is not None and d < raised:
+            out.append((column, f"{d.isoformat()} ({word}) is before the action was raised on {raised.isoformat()}"))
+    return out
+
+
+def whole_year_or_quarters(*group: str) -> TableCheck:
+    """A year is given either as one whole-year row or as quarter rows, never both (it would count twice)."""
+
+    def check(records: list[dict]) -> list[tuple[int, str, str]]:
+        # a record whose year (or other key) broke its own rule is already reported: leave it out here
+        records = [r for r in records if all(r.get(g) is not None for g in group)]
+        annual = {tuple(r[g] for g in group): r["_row"] for r in records if r.get("quarter") is None}
+        out = []
+        for r in records:
+            k = tuple(r[g] for g in group)
+            if r.get("quarter") is not None and k in annual:
+                out.append((r["_row"], "quarter",
+                            f"{r['quarter']} repeats a period already given as a whole year in row {annual[k]}; "
+                            "give the year either as one whole-year row or by quarter, not both"))
+        return out
+
+    check.__doc__ = whole_year_or_quarters.__doc__
+    check.__name__ = "whole_year_or_quarters"
+    return check
+
+
+def one_theme_per_quarter(records: list[dict]) -> list[tuple[int, str, str]]:
+    """Each quarter's audit round has one theme: the audit figures and reports are built on one theme a quarter."""
+    first: dict[tuple, tuple[str, int]] = {}  # (year, quarter) -> (its theme, the row that first gives it)
+    others: dict[tuple, list[int]] = {}  # (year, quarter, another theme) -> its rows
+    for r in records:
+        year, quarter, theme = r.get("year"), r.get("quarter"), r.get("theme")
+        if None in (year, quarter, theme):
+            continue  # a cell that broke its rule (or a blank) is reported already
+        theme0, _ = first.setdefault((year, quarter), (theme, r["_row"]))
+        if theme != theme0:
+            others.setdefault((year, quarter, theme), []).append(r["_row"])
+    out = []
+    for (year, quarter, theme), rows in others.items():
+        theme0, row0 = first[(year, quarter)]
+        out.append((rows[0], "theme",
+                    f'"{theme}" is a second theme for {year} {quarter} ({rows_words(rows)}; row {row0} has '
+                    f'"{theme0}"): a quarter\'s audit round has one theme, as the figures and reports are built; '
+                    "record one theme per quarter"))
+    return sorted(out)
+
+
+def rows_words(rows: list[int]) -> str:
+    """2, 3, 4, 7 -> "rows 2-4 and 7"; 5 -> "row 5"."""
+    rows = sorted(rows)
+    spans, start = [], rows[0]
+    for a, b in zip(rows, rows[1:] + [None]):
+        if b != a + 1:
+            spans.append(f"{start}-{a}" if a != start else f"{a}")
+            start = b
+    words = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
+    return f"row{'s' if len(rows) > 1 else ''} {words}"
