@@ -24,13 +24,13 @@ Source: budget.csv, contributions.csv, reserves.csv.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from wsp_analysis.calc.rows import Block, num, ratio, rows, slugs
 from wsp_analysis.calc.spans import THIS, YTD, spans, sum_over_spans
+from wsp_analysis.data.config import DEFAULT_THRESHOLDS, Thresholds  # noqa: F401 (the rules' thresholds)
 
 
 EXPENDITURE, INCOME = "expenditure", "income"
@@ -38,26 +38,6 @@ GREEN, AMBER, RED = "green", "amber", "red"
 NOT_APPLICABLE = "[z]"  # variance percent of a zero budget
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """RAG thresholds in percent of budget: adverse variances up to and including `green` are green,
-    up to and including `amber` amber, beyond red; favourable spending variances beyond `underspend`
-    are named underspends. These are local choices (partnership.yaml: budget_thresholds)."""
-
-    green: float = 2.0
-    amber: float = 5.0
-    underspend: float = 5.0
-
-    KEYS = ("green", "amber", "underspend")
-
-    def describe(self) -> str:
-        n = lambda v: f"{v:g}%"  # noqa: E731
-        return (f"adverse variances up to and including {n(self.green)} of budget are green, up to and including "
-                f"{n(self.amber)} amber and beyond {n(self.amber)} red; a favourable spending variance beyond "
-                f"{n(self.underspend)} is an underspend")
-
-
-DEFAULT_THRESHOLDS = Thresholds()
 
 
 def judgement(section: str, variance) -> str | None:

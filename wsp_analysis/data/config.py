@@ -13,7 +13,6 @@ from pathlib import Path
 
 import yaml
 
-from wsp_analysis.calc.budget import DEFAULT_THRESHOLDS, Thresholds
 from wsp_analysis.data.read import inside
 from wsp_analysis.data.rules import fold
 from wsp_analysis.errors import Problem
@@ -25,6 +24,28 @@ DEFAULT_SUPPRESSION_THRESHOLD = 5
 KEYS = ("name", "short_name", "statutory_partners", "priorities", "grade_scale", "headline_grade", "audit_themes",
         "synthetic", "source", "budget_thresholds", "suppression_threshold", "negative_budget_lines")
 PLACEHOLDER = re.compile(r"^<.*>$", re.DOTALL)  # new-partnership writes <...> where the analyst must fill in
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """RAG thresholds in percent of budget: adverse variances up to and including `green` are green,
+    up to and including `amber` amber, beyond red; favourable spending variances beyond `underspend`
+    are named underspends. These are local choices (partnership.yaml: budget_thresholds)."""
+
+    green: float = 2.0
+    amber: float = 5.0
+    underspend: float = 5.0
+
+    KEYS = ("green", "amber", "underspend")
+
+    def describe(self) -> str:
+        n = lambda v: f"{v:g}%"  # noqa: E731
+        return (f"adverse variances up to and including {n(self.green)} of budget are green, up to and including "
+                f"{n(self.amber)} amber and beyond {n(self.amber)} red; a favourable spending variance beyond "
+                f"{n(self.underspend)} is an underspend")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+from wsp_analysis.data.published import SPEC as PUBLISHED_FIGURES  # optional, outside the required tables
 from wsp_analysis.data.schema import REFUSE, tables
 
 INTRO = """# Data tables
@@ -163,7 +164,6 @@ def _table(t) -> list[str]:
 
 
 def data_reference() -> str:
-    from wsp_analysis.calc.reconcile import SPEC as PUBLISHED_FIGURES  # optional, outside the required tables of schemas.py
 
     out = [INTRO.rstrip("\n"), ""]
     for t in tables(("Outstanding", "Good", "Requires Improvement", "Inadequate")).values():
