@@ -120,3 +120,10 @@ def up_down(change, up: str = "up", down: str = "down", same: str = "unchanged")
     if is_missing(change):
         return NOT_AVAILABLE
     return up if change > 0 else down if change < 0 else same
+
+
+def date_words(d) -> str:
+    """A date as prose and tables write it: "9 August 2023" (no leading zero); [x] when missing."""
+    if is_missing(d):
+        return NOT_AVAILABLE
+    return f"{d.day} {d:%B %Y}"
