@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wsp_analysis.calc import annual
+import wsp_analysis as wsp
 from wsp_analysis.data import load as dataset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ def walsall():
 
 @pytest.fixture(scope="session")
 def register(walsall):
-    return annual.figures(walsall, YEAR)
+    return wsp.figures(walsall, YEAR)
 
 
 def render_once(tmp_path_factory, partnership: str, folder: str, *options: str) -> Path:

@@ -87,8 +87,13 @@ def _annual(tables, req: pd.DataFrame) -> list[Block]:
     out.append(rows(first, "audit.graded", "Multi-agency audits graded", first["period"], first["total"], "count",
                     source=src(first)))
     cur = cur[cur["grade"].notna()]
-    out.append(ratio(cur, "audit.share." + cur["slug"], "Share of audits graded " + cur["grade"], cur["period"],
-                     cur["count"], cur["total"], src(cur)))
+    cc, cp = cur[cur["basis"] == COUNTS], cur[cur["basis"] == PUBLISHED]
+    out.append(ratio(cc, "audit.share." + cc["slug"], "Share of audits graded " + cc["grade"], cc["period"],
+                     cc["count"], cc["total"], src(cc)))
+    # a year published only as percentages states them, as earlier years do (its change is computed from them)
+    out.append(rows(cp, "audit.share." + cp["slug"], "Share of audits graded " + cp["grade"]
+                    + " (published percentage; counts not published)", cp["period"], cp["share"], "proportion",
+                    source=src(cp, "audit_shares")))
     # change since the year before, in percentage points
     before = this[["partnership", "report", "prev"]].merge(shares, left_on=["partnership", "prev"],
                                                              right_on=["partnership", "year"])
