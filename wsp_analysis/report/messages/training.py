@@ -111,8 +111,9 @@ def impact(reg: Register, year: str) -> list[str]:
         chance = [f for f in done if not stats.significant(f.value)]
         course = lambda f: names.get(f.id.removesuffix(".test")) or \
             f.label.rsplit(", ", 1)[1].replace(" (p-value)", "")  # noqa: E731
-        msg = (f"The rise was larger than chance alone would be likely to produce for {number(len(rose))} of the "
-               f"{number(len(tests))} courses evaluated (Wilcoxon signed-rank test, p < 0.05)")
+        evaluated = "the one course evaluated" if len(tests) == 1 else f"the {number(len(tests))} courses evaluated"
+        msg = (f"The rise was larger than chance alone would be likely to produce for "
+               f"{number(len(rose)) if rose else 'none'} of {evaluated} (Wilcoxon signed-rank test, p < 0.05)")
         if chance:
             msg += "; for " + "; ".join(f"{course(f)} the change is within what chance alone could produce at this "
                                         f"sample size ({p_value(f.value)})" for f in chance)
