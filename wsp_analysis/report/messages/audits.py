@@ -171,7 +171,7 @@ def inference(reg: Register, year: str) -> list[str]:
                    f"{verdict(mix.value, FISHER)}.")
     trend = get(reg, "consistency.test.grade_trend", year)
     if known(trend):
-        first = min(found["year"])
-        out.append(f"If the counts were those for {first} to {prev}, any steady drift in grades from {first} to {year} "
+        first, last = min(found["year"]), year if year in assumed else prev
+        out.append(f"If the counts were those for {first} to {last}, any steady drift in grades from {first} to {year} "
                    f"would be {verdict(trend.value, 'linear-by-linear trend test')}.")
     return out

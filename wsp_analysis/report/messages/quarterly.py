@@ -111,6 +111,8 @@ def referrals(reg: Register, year: str, quarter: str) -> list[str]:
     if not reg.has_data("referrals", this) and not reg.has_data("referrals", to_date):
         return [no_data("referrals", f"{quarter} {year}", _elsewhere(reg, "referrals", year, quarter))]
     msgs, neither = [], []
+    if not reg.has_data("referrals", this):
+        msgs.append(no_data("referrals", quarter, _elsewhere(reg, "referrals", year, quarter)))
     for id_, label, kind in referral_ids(reg, period):
         if kind != "count":
             continue
@@ -120,7 +122,7 @@ def referrals(reg: Register, year: str, quarter: str) -> list[str]:
             continue
         msgs.append(f"{label}: {fmt.count(q.value if q else None)} in {quarter}, "
                     f"{fmt.count(y.value if y else None)} year to date.")
-    if neither:
+    if neither and reg.has_data("referrals", this):
         msgs.append(f"Not available {fmt.NOT_AVAILABLE} for {quarter} or the year to date: {listing(neither)}.")
     return msgs
 
