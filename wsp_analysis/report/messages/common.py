@@ -42,6 +42,7 @@ def of(k, n) -> str:
 
 
 def plural(n, one: str, many: str) -> str:
+    """`one` when n is 1, else `many`: plural(3, "action", "actions")."""
     return one if n == 1 else many
 
 
