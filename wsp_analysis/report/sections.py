@@ -13,7 +13,7 @@ from wsp_analysis.calc.register import Register, is_missing
 from wsp_analysis.data import periods
 from wsp_analysis.report import blocks, charts
 from wsp_analysis.report import format as fmt
-from wsp_analysis.report.messages.common import unique
+from wsp_analysis.report.messages.common import get, unique, value  # noqa: F401  (what sections read)
 from wsp_analysis.report.tables import DataTable
 
 
@@ -57,17 +57,6 @@ def section(messages: list[str], chart: charts.Chart | None = None, data: list[D
         chart = None
     said = unique(messages)
     return Section(blocks.bullets(said), chart, [blocks.table(d) for d in kept], kept, tuple(said))
-
-
-def get(reg: Register, id_: str, period: str):
-    """A figure, or None when the register does not hold it."""
-    return reg.get(id_, period) if (id_, period) in reg else None
-
-
-def value(reg: Register, id_: str, period: str):
-    """A figure's value for a table cell: the number, or None (shown [x]) when missing or not held."""
-    f = get(reg, id_, period)
-    return None if f is None else f.value
 
 
 def numerator(reg: Register, id_: str, period: str):
