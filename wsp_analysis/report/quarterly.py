@@ -67,7 +67,8 @@ def training(reg: Register, year: str, quarter: str) -> Section:
     if not reg.has_data("training", to_date):
         return section(msgs)
     period, _ = _periods(year, quarter)
-    figs = [f for f in reg.find("training.", period) if not f.id.endswith(".ytd") and f.id.count(".") == 1]
+    figs = [f for f in reg.find("training.", period) if not f.id.endswith(".ytd") and f.id.count(".") == 1
+            and f.unit in ("count", "proportion")]
     table = _comparison(reg, figs, year, quarter, f"Multi-agency training, {quarter} {year}")
     label = {f.id: f.label for f in figs}
     shown = [label[f"training.{k}"] for k in ("places_offered", "bookings", "attended", "no_shows", "cancellations")
@@ -88,7 +89,7 @@ def referrals(reg: Register, year: str, quarter: str) -> Section:
     if not reg.has_data("referrals", this) and not reg.has_data("referrals", to_date):
         return section(msgs)
     period, _ = _periods(year, quarter)
-    figs = [f for f in reg.find("referrals.", period) if not f.id.endswith(".ytd")]
+    figs = [f for f in reg.find("referrals.", period) if not f.id.endswith(".ytd") and f.unit in ("count", "proportion")]
     table = _comparison(reg, figs, year, quarter, f"Referrals and reviews, {quarter} {year}")
     shown = [f.label for f in figs if f.unit == "count"]
     chart = None

@@ -100,8 +100,8 @@ def training(reg: Register, year: str, quarter: str) -> list[str]:
 def referral_ids(reg: Register, period: str) -> list[tuple[str, str, str]]:
     """(id, label, kind) of each referral figure of the quarter, in the register's order; kind "count" or
     "proportion"."""
-    return [(f.id, f.label, "count" if f.unit == "count" else "proportion") for f in reg.find("referrals.", period)
-            if not f.id.endswith(".ytd")]
+    return [(f.id, f.label, f.unit) for f in reg.find("referrals.", period)
+            if not f.id.endswith(".ytd") and f.unit in ("count", "proportion")]
 
 
 def referrals(reg: Register, year: str, quarter: str) -> list[str]:
