@@ -170,10 +170,9 @@ def test_print_layout_breaks_before_sections_and_keeps_tables_whole(report):
 
 
 @pytest.fixture(scope="module")
-def library_sections(walsall, register):
+def library_sections(register):
     """The four sections as the library makes them: the values the page must show."""
-    return [f(walsall, register, YEAR) for f in (sections.audits, sections.training, sections.referrals,
-                                                  sections.budget)]
+    return [f(register, YEAR) for f in (sections.audits, sections.training, sections.referrals, sections.budget)]
 
 
 def _source_table(section):

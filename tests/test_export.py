@@ -90,9 +90,8 @@ def test_old_style_table_still_works():
 # charts ------------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def walsall_sections(walsall, register):
-    return [f(walsall, register, YEAR) for f in (sections.audits, sections.training, sections.referrals,
-                                                  sections.budget)]
+def walsall_sections(register):
+    return [f(register, YEAR) for f in (sections.audits, sections.training, sections.referrals, sections.budget)]
 
 
 def test_chart_is_inline_svg_with_text_title_and_alt(walsall_sections):
@@ -131,8 +130,8 @@ def test_chart_points_come_from_its_table(walsall_sections):
     assert ("2023-24", "Good", 0.2) in audits.chart.points
     assert "Good: 2019-20 23%, 2020-21 61%, 2021-22 60%, 2022-23 35%, 2023-24 20%." in audits.chart.alt
     referrals = walsall_sections[2].chart
-    assert "Serious-incident referrals received: 2022-23 7, 2023-24 5" in referrals.alt
-    assert "that met rapid-review criteria: 2022-23 [x], 2023-24 4" in referrals.alt  # missing is [x], not 0
+    assert "Serious-incident referrals to the partnership: 2022-23 7, 2023-24 5" in referrals.alt
+    assert "Referrals that met the criteria for a rapid review: 2022-23 [x], 2023-24 4" in referrals.alt  # [x], not 0
 
 
 def test_png_fallback_keeps_alt_text(monkeypatch):
@@ -246,9 +245,9 @@ def test_ods_has_the_same_sheets_and_tables(rendered):
     assert ods["Table_7"].iloc[0, 0] == xlsx["Table_7"].iloc[0, 0]  # same title, same note references
 
 
-def test_reference_tables_match_the_library(rendered, walsall_sections, walsall, register):
+def test_reference_tables_match_the_library(rendered, walsall_sections, register):
     frames = pd.read_excel(rendered / "tables.xlsx", sheet_name=None, header=None)
-    assurance = [sections.actions(walsall, register, YEAR), sections.section11(walsall, register, YEAR)]
+    assurance = [sections.actions(register, YEAR), sections.section11(register, YEAR)]
     library = [d for s in [*walsall_sections, *assurance] for d in s.data]
     assert len(library) == 13
     for n, table in enumerate(library, start=1):

@@ -1,12 +1,13 @@
 """Key messages are made from figures, in the voice DESIGN.md sets; one rule set, tested rule by rule and
 then sentence by sentence (Walsall: the published figures; Demoshire: the committed synthetic data)."""
+import pandas as pd
 import pytest
 from conftest import REPO
 
-from wsp_analysis.calc import annual
+import wsp_analysis as wsp
+from wsp_analysis.calc.register import Figure, Register
 from wsp_analysis.data import load as dataset
 from wsp_analysis.report import messages as narrative
-from wsp_analysis.calc.register import Figure, Register
 
 Y = "2023-24"
 
@@ -64,7 +65,7 @@ def test_listing():
 # --- Walsall, sentence by sentence ---------------------------------------------------------------
 
 def test_audit_messages(register, walsall):
-    msgs = narrative.audits(register, walsall, Y)
+    msgs = narrative.audits(register, Y)
     assert msgs == [
         "20% of multi-agency audits were graded good (4 of 20), down 15 percentage points from 35% in 2022-23. "
         "That year's counts are not published, so whether the fall is larger than chance alone could produce "
@@ -108,7 +109,7 @@ def test_referral_messages_use_words_under_ten_and_keep_missing_quarters_missing
 
 
 def test_budget_messages(register, walsall):
-    assert narrative.budget(register, walsall, Y) == [
+    assert narrative.budget(register, Y) == [
         "Spending was £567,721 against a budget of £374,813: £192,908 (51%) over budget (adverse, rated red), "
         "mainly Agency & Consultants (£301,521, unbudgeted spend).",
         "Unbudgeted spend (no budget, so no percent): Agency & Consultants, £301,521. Over budget: Development "
@@ -127,11 +128,23 @@ def test_budget_messages(register, walsall):
     ]
 
 
-def test_key_messages_one_per_section(register, walsall):
-    msgs = narrative.key_messages(register, walsall, Y)
-    assert len(msgs) == 4
+def test_inference_messages_say_if_the_counts_were(register):
+    msgs = narrative.inference(register, Y)
+    assert "0/7/10/3 of 20 in 2022-23" in msgs[0] and "1/14/7/1 of 23 in 2020-21" in msgs[0]
+    assert "2019-20's add to 101%" in msgs[0] and "inference, not data" in msgs[0]
+    assert msgs[1] == ("If the counts were 0/7/10/3 of 20 in 2022-23, the change in the grade mix to 2023-24 would be "
+                       "within what chance alone could produce at this sample size (Fisher's exact test, p = 0.087).")
+    assert msgs[2].startswith("If the counts were those for 2019-20 to 2022-23") and "trend test" in msgs[2]
+
+
+def test_key_messages_one_per_section_then_the_areas_without_data(register):
+    msgs = narrative.key_messages(register, Y)
+    assert len(msgs) == 5
     assert msgs[0].startswith("20% of multi-agency audits were graded good (4 of 20)")
     assert msgs[3].startswith("Spending was £567,721 against a budget of £374,813: £192,908 (51%) over budget")
+    # Walsall records no evaluation forms: said once, in the key messages, never as 0
+    assert msgs[4] == ("The data holds nothing for 2023-24 on training impact (evaluation forms): its figures are not "
+                       "available [x].")
 
 
 # --- Demoshire (synthetic, counts for five years, evaluations) ---------------------------------------
@@ -139,12 +152,12 @@ def test_key_messages_one_per_section(register, walsall):
 @pytest.fixture(scope="module")
 def demo():
     ds = dataset.load(REPO / "data" / "demoshire")
-    return ds, annual.figures(ds, Y)
+    return ds, wsp.figures(ds, Y)
 
 
 def test_demoshire_audit_change_is_tested(demo):
     ds, reg = demo
-    msgs = narrative.audits(reg, ds, Y)
+    msgs = narrative.audits(reg, Y)
     # 2023-24: 12 of 20 good; 2022-23: 10 of 20. Fisher's exact test on the 2 x 4 grade mix, p = 0.266
     assert msgs[0] == ("60% of multi-agency audits were graded good (12 of 20), up 10 percentage points from 50% in "
                        "2022-23. The change in the mix of grades is within what chance alone could produce at this "
@@ -175,12 +188,25 @@ def test_demoshire_attendance_change_and_impact(demo):
 
 
 def test_a_significant_rise_is_called_so_and_a_missing_one_is_not_invented():
+    coverage = pd.DataFrame({"family": ["impact"], "span": [Y], "has_data": [True]})
     reg = Register([
         Figure("impact.delegates", "d", Y, 40, "count"),
         Figure("impact.course.a.test", "Wilcoxon signed-rank test: ..., A (p-value)", Y, 0.003, "p_value"),
         Figure("impact.course.a.change_mean", "c", Y, 0.8, "rating"),
         Figure("impact.course.b.test", "Wilcoxon signed-rank test: ..., B (p-value)", Y, None, "p_value"),
-    ])
+    ], coverage)
     assert narrative.impact(reg, Y) == [
         "The rise was larger than chance alone would be likely to produce for one of the two courses evaluated "
         "(Wilcoxon signed-rank test, p < 0.05)."]
+
+
+def test_a_course_name_with_a_comma_is_named_whole():
+    coverage = pd.DataFrame({"family": ["impact"], "span": [Y], "has_data": [True]})
+    courses = pd.DataFrame({"course": ["Right Help, Right Time"], "base": ["impact.course.right_help_right_time"]})
+    reg = Register([Figure("impact.course.right_help_right_time.test",
+                           "Wilcoxon signed-rank test: ..., Right Help, Right Time (p-value)", Y, 0.5, "p_value")],
+                   coverage, {"impact.courses": courses})
+    assert narrative.impact(reg, Y) == [
+        "The rise was larger than chance alone would be likely to produce for none of the one course evaluated "
+        "(Wilcoxon signed-rank test, p < 0.05); for Right Help, Right Time the change is within what chance alone "
+        "could produce at this sample size (p = 0.50)."]

@@ -25,6 +25,11 @@ def test_walsall_quarter_shows_missing_as_x_and_themes_as_z(batch):
     assert "[z]" in page and "not applicable" in page
     assert "Training counts for Q3 are not available [x]" in page
     assert "Referrals to the self-neglect panel received: 9 in Q3, [x] year to date." in page
+    # key messages first; a chart only where there is data (the audit round, the self-neglect panel); no bullet twice
+    assert '<h2 id="key-messages">Key messages</h2>' in page
+    assert page.count('<figure class="chart">') == 2
+    bullets = re.findall(r"<li>(.*?)</li>", page[page.index("Actions from audits and reviews</h2>"):])
+    assert bullets and len(bullets) == len(set(bullets))
     f = figures(folder)
     assert f[("audit.graded", Q3)]["value"] == "5"
     assert f[("audit.graded.ytd", Q3)]["value"] == "15"  # Q1 4 + Q2 6 + Q3 5

@@ -58,7 +58,7 @@ def test_figures_csv_matches_library(rendered, register):
 def test_executed_notebook_keeps_code_for_the_scrutineer(rendered):
     nb = nbformat.read(str(rendered / "report.ipynb"), as_version=4)
     sources = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "annual.figures(ds, year)" in sources
+    assert 'reg = wsp.figures(ds, year, kind="annual")' in sources
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'year = "2023-24"' in injected[0].source
 

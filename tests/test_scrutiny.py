@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, WALSALL, YEAR, run_cli
 
-from wsp_analysis.calc import annual
+import wsp_analysis as wsp
 from wsp_analysis.data import load as dataset
 from wsp_analysis.publish import manifest
 from wsp_analysis.data import paths
 from wsp_analysis.calc import reconcile
-from wsp_analysis.report import scrutiny
 from wsp_analysis.scrutiny import verify
 from wsp_analysis.errors import DataValidationError
 from wsp_analysis.calc.register import Figure, Register
@@ -129,7 +128,7 @@ def test_changing_one_cell_fails_naming_the_file_and_every_figure_that_moved(ren
     row = next(i for i, l in enumerate(lines) if l.startswith("2023-24,Q4,First 1001 Days,Good,2,"))
     lines[row] = lines[row].replace(",Good,2,", ",Good,3,")  # one cell: 2 good audits in Q4 become 3
     audits.write_text("".join(lines))
-    moved = _moved(register, annual.figures(dataset.load(walsall_copy), YEAR))
+    moved = _moved(register, wsp.figures(dataset.load(walsall_copy), YEAR))
     assert ("audit.share.good", YEAR) in moved and ("audit.graded", f"{YEAR}-Q4") in moved  # a real change
 
     result = run_cli("verify", str(rendered), "--data-dir", str(walsall_copy.parent))
@@ -506,13 +505,13 @@ def test_reconcile_command_takes_a_quarter(walsall_copy):
 def test_scrutiny_figures_for_a_quarter(walsall_copy):
     write_quarter_rows(walsall_copy)
     ds = dataset.load(walsall_copy)
-    reg = scrutiny.figures(ds, YEAR, "Q3")
+    reg = wsp.figures(ds, YEAR, "Q3", kind="scrutiny")
     assert reg.value("audit.graded.ytd", f"{YEAR}-Q3") == 15  # the quarter's figures, not the year's
     assert reg.value("reconcile.rows", f"{YEAR}-Q3") == 6 and reg.value("reconcile.match", f"{YEAR}-Q3") == 3
     assert ("reconcile.rows", YEAR) not in reg
-    part = scrutiny.reconciliation(ds, reg, YEAR, "Q3")
+    part = scrutiny.reconciliation(reg, YEAR, "Q3")
     assert part.data[0].title == f"Figures printed in the {YEAR}-Q3 report, against the figures from the data"
-    q4 = scrutiny.reconciliation(ds, scrutiny.figures(ds, YEAR, "Q4"), YEAR, "Q4")
+    q4 = scrutiny.reconciliation(wsp.figures(ds, YEAR, "Q4", kind="scrutiny"), YEAR, "Q4")
     assert not q4.data and f"printed in the {YEAR}-Q4 report, so there is nothing to reconcile" in str(q4.messages)
 
 
@@ -557,7 +556,7 @@ def test_scrutiny_report_folder(scrutiny_rendered):
 def test_scrutiny_figures_csv_matches_the_library(scrutiny_rendered, walsall):
     from wsp_analysis.calc.register import read_csv
     written = read_csv(scrutiny_rendered / "figures.csv")
-    expected = scrutiny.figures(walsall, YEAR)
+    expected = wsp.figures(walsall, YEAR, kind="scrutiny")
     assert written.frame().equals(expected.frame())
     assert written.value("reconcile.percent_for_points", YEAR) == 2
     assert written.value("consistency.smallest_n.half_up", "2020-21") == 23

@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from conftest import TRITON, YEAR, assert_generator_output
 
-from wsp_analysis.calc import annual
+import wsp_analysis as wsp
 from wsp_analysis.data import load as dataset
 from wsp_analysis.report import messages as narrative
 import synthetic
@@ -56,7 +56,7 @@ def test_walsall_and_demoshire_keep_the_default_suppression_threshold(walsall):
 
 
 def test_audit_figures_equal_sums_of_the_three_grades(triton):
-    reg = annual.figures(triton, YEAR)
+    reg = wsp.figures(triton, YEAR)
     rows = triton.audits[triton.audits["year"] == YEAR]
     n = int(rows["count"].sum())
     assert reg.value("audit.graded", YEAR) == n == 24  # six cases a quarter
@@ -69,12 +69,12 @@ def test_audit_figures_equal_sums_of_the_three_grades(triton):
 
 
 def test_key_message_leads_with_the_best_grade_or_the_chosen_one(triton, triton_copy):
-    first = narrative.audits(annual.figures(triton, YEAR), triton, YEAR)[0]
+    first = narrative.audits(wsp.figures(triton, YEAR), YEAR)[0]
     assert re.match(r"42% of multi-agency audits were graded effective \(10 of 24\)", first), first
     yaml = triton_copy / "partnership.yaml"
     yaml.write_text(yaml.read_text() + "headline_grade: Partly Effective\n")
     ds = dataset.load(triton_copy)
-    first = narrative.audits(annual.figures(ds, YEAR), ds, YEAR)[0]
+    first = narrative.audits(wsp.figures(ds, YEAR), YEAR)[0]
     assert first.startswith("46% of multi-agency audits were graded partly effective (11 of 24), up four "
                             "percentage points from 42% in 2022-23"), first
 

@@ -302,14 +302,16 @@ def _tests(tables, found) -> list[Block]:
 
 def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """"consistency.findings": partnership, report, year, grades, percents (as published, best grade first),
-    half_up (the smallest consistent counts, or None), half_up_n, half_even_n, larger (the next totals that
-    fit, half up), percent_sum (None when a percentage is missing)."""
-    cols = ["partnership", "report", "year", "grades", "percents", "half_up", "half_up_n", "half_even_n", "larger",
-            "percent_sum"]
+    half_up (the smallest consistent counts, or None), half_up_n, half_even (the smallest consistent counts
+    under round half to even, or None), half_even_n, larger (the next totals that fit, half up), percent_sum
+    (None when a percentage is missing)."""
+    cols = ["partnership", "report", "year", "grades", "percents", "half_up", "half_up_n", "half_even", "half_even_n",
+            "larger", "percent_sum"]
     found = findings(tables, req)
     return {"consistency.findings": pd.DataFrame(
         [(p, r, f.year, f.grades, f.percents, f.half_up.first if f.half_up else None, f.half_up.n if f.half_up else None,
-          f.half_even.n if f.half_even else None, f.larger, f.percent_sum) for p, r, _, f in found], columns=cols)}
+          f.half_even.first if f.half_even else None, f.half_even.n if f.half_even else None, f.larger, f.percent_sum)
+         for p, r, _, f in found], columns=cols)}
 
 
 def counts_text(counts: Sequence[int], n: int | None = None) -> str:

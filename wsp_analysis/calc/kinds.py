@@ -7,8 +7,11 @@ into, which periods it takes, and the register its figures.csv holds (what `veri
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import pandas as pd
 
 from wsp_analysis.calc import compute, disclosure, reconcile
 from wsp_analysis.calc.register import Register
@@ -36,7 +39,9 @@ def _scrutiny(ds, year: str, quarter: str | None = None) -> Register:
         reg.details["consistency.findings"] = annual.detail("consistency.findings")
     period = periods.period_label(year, quarter)
     rows = reconcile.for_dataset(ds, reg, year, quarter)
-    if rows is not None:
+    if rows is not None:  # the page lists them: "reconcile.rows", one per transcribed figure of this report
+        reg.details["reconcile.rows"] = pd.DataFrame([dataclasses.asdict(r) for r in rows],
+                                                     columns=[f.name for f in dataclasses.fields(reconcile.Row)])
         src = f"{ds.label}/{reconcile.FILE}"
         reg.extend(f for f in reconcile.figures(rows, period, src) if (f.id, f.period) not in reg)
     return reg

@@ -33,15 +33,18 @@ class Html:
 
 
 def bullets(items: Sequence[str], css_class: str = "messages") -> Html:
+    """A bulleted list of plain-text items (escaped), as the key messages show."""
     lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
     return Html(f'<ul class="{css_class}">{lis}</ul>')
 
 
 def paragraph(text: str) -> Html:
+    """A paragraph of plain text (escaped)."""
     return Html(f"<p>{html.escape(text)}</p>")
 
 
 def heading(text: str, level: int = 2) -> Html:
+    """A heading of plain text (escaped) at `level` (2: a section)."""
     return Html(f"<h{level}>{html.escape(text)}</h{level}>")
 
 

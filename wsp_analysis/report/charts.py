@@ -149,8 +149,26 @@ def _wrap(label: str, width: int = 26) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
+def drawable(data: DataTable, rows: list[str], columns: list[str]) -> bool:
+    """Whether a chart of these rows and columns of the table would show anything: at least one value is
+    known and not zero. A chart of nothing (every bar [x] or 0) is never drawn; the section's words say
+    what is not available instead."""
+    shown = {str(v) for v in data.frame.iloc[:, 0]}
+    for r in rows:
+        for c in columns:
+            if r not in shown or c not in data.columns:
+                continue
+            v = data.value(r, c)
+            if not isinstance(v, str) and not fmt.is_missing(v) and v != 0:
+                return True
+    return False
+
+
 def _long(data: DataTable, rows: list[str], columns: list[str], say=None) -> pd.DataFrame:
-    """The points to draw, long form; a missing value is drawn as no bar and labelled [x], never as 0."""
+    """The points to draw, long form; a missing value is drawn as no bar and labelled [x], never as 0.
+    Raises ValueError when there is nothing to draw (see drawable): a section checks first."""
+    if not drawable(data, rows, columns):
+        raise ValueError(f"nothing to draw from table {data.title!r}: no known value in rows {rows} of {columns}")
     pts = _points(data, rows, columns)
     return pd.DataFrame({"row": [r for r, _, _ in pts], "column": [c for _, c, _ in pts],
                          "value": [0.0 if fmt.is_missing(v) else float(v) for _, _, v in pts],

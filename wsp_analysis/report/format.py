@@ -30,6 +30,7 @@ def number(v, dp: int = 0) -> str:
 
 
 def count(v) -> str:
+    """A count in digits with thousands separators: 1617 -> "1,617"; [x] when missing."""
     return number(v, 0)
 
 
@@ -117,6 +118,14 @@ def symbols_used(cells) -> list[str]:
 
 
 def up_down(change, up: str = "up", down: str = "down", same: str = "unchanged") -> str:
+    """The direction of a change in words ("up", "down", "unchanged"); [x] when missing."""
     if is_missing(change):
         return NOT_AVAILABLE
     return up if change > 0 else down if change < 0 else same
+
+
+def date_words(d) -> str:
+    """A date as prose and tables write it: "9 August 2023" (no leading zero); [x] when missing."""
+    if is_missing(d):
+        return NOT_AVAILABLE
+    return f"{d.day} {d:%B %Y}"
