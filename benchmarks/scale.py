@@ -6,8 +6,8 @@ same files, at 10 thousand, 100 thousand and 1 million booking rows. Not part of
 
 For each size, synthetic.region writes N partnerships x 5 years (data kept under --root, reused when
 present). Each repeat times, one after the other in this process, (a) pandas.read_csv of every CSV file of
-every partnership (dtype inference, no checks) and (b) national.load (every rule of every table, the
-cross-table checks) then national.figures (every annual figure of every partnership and year); the table
+every partnership (dtype inference, no checks) and (b) wsp.load_all (every rule of every table, the
+cross-table checks) then wsp.every (every annual figure of every partnership and year); the table
 gives medians. Rows per second counts booking rows. Peak memory is the peak resident set size of a fresh
 process doing each once (/proc/self/status VmHWM, reset after the imports), and its growth over the
 process after imports.
@@ -66,13 +66,14 @@ def bare(folder: Path) -> None:
 
 
 def ours(folder: Path) -> tuple[float, float]:
-    from wsp_analysis.calc import national
+    import wsp_analysis as wsp
+    from wsp_analysis.calc import consistency
 
-    national._finding.cache_clear()
+    consistency.finding.cache_clear()
     t0 = time.perf_counter()
-    nation = national.load(folder)
+    tables = wsp.load_all(folder)
     t1 = time.perf_counter()
-    national.figures(nation)
+    wsp.every(tables)
     return t1 - t0, time.perf_counter() - t1
 
 
@@ -80,7 +81,7 @@ PEAK = """
 import sys
 sys.path.insert(0, {repo!r})
 import pandas as pd
-from wsp_analysis.calc import national
+import wsp_analysis as wsp
 
 
 def kb(field):
@@ -98,7 +99,7 @@ if {which!r} == "bare":
     for f in sorted(Path(folder).glob("*/*.csv")):
         pd.read_csv(f)
 else:
-    national.figures(national.load(folder))
+    wsp.every(wsp.load_all(folder))
 print(before, kb("VmHWM"))
 """
 
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     import pandas  # noqa: F401  imports paid before any timing
 
-    from wsp_analysis.calc import national  # noqa: F401
+    import wsp_analysis  # noqa: F401
 
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}; {os.cpu_count()} CPUs")
     results = []

@@ -5,18 +5,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from builders import register as built
 from wsp_analysis.calc import budget
 from wsp_analysis.data import load as dataset
-from wsp_analysis.calc.budget import Thresholds
+from wsp_analysis.data.config import Thresholds
 
 Y = "2023-24"
-
-
-def frame(rows):
-    df = pd.DataFrame(rows, columns=["year", "section", "category", "line", "budget", "actual"])
-    return df.astype({"budget": "Float64", "actual": "Float64"})
-
-
+COLS = ("year", "section", "category", "line", "budget", "actual")
 ROWS = [
     ("2023-24", "expenditure", "staffing", "On the line", 100, 102),  # +2: 2.0%, green (inclusive)
     ("2023-24", "expenditure", "staffing", "Just amber", 1000, 1021),  # +21: 2.1%, amber
@@ -31,29 +26,36 @@ ROWS = [
 ]
 
 
-def test_line_percent_rag_and_notes():
-    ls = budget.lines(frame(ROWS), Y).set_index("line")
-    assert ls.loc["On the line", "variance_pct"] == pytest.approx(2.0)
-    assert ls.loc["Just amber", "variance_pct"] == pytest.approx(21 / 1000 * 100)
-    assert ls["rag"].to_dict() == {
+def judged(tmp_path, rows=ROWS, extra=""):
+    """The register of a folder with these budget lines, and its "budget.lines" words by line."""
+    reg = built(tmp_path, {"budget": [dict(zip(COLS, r)) for r in rows]}, extra=extra)
+    return reg, reg.detail("budget.lines").set_index("line")
+
+
+def test_line_percent_rag_and_notes(tmp_path):
+    reg, ls = judged(tmp_path)
+    assert reg.value("budget.line.on_the_line.variance_pct", Y) == pytest.approx(2.0)
+    assert reg.value("budget.line.just_amber.variance_pct", Y) == pytest.approx(21 / 1000 * 100)
+    lines = ls[~ls["is_total"]]
+    assert lines["rag"].to_dict() == {
         "On the line": "green", "Just amber": "amber", "Amber edge": "amber", "Red": "red", "Unbudgeted": "red",
         "Under": "green", "Slightly under": "green", "Grant": "red", "New grant": "green", "Fees": "green"}
-    assert ls["note"].to_dict() == {
+    assert lines["note"].to_dict() == {
         "On the line": "overspend", "Just amber": "overspend", "Amber edge": "overspend", "Red": "overspend",
         "Unbudgeted": "unbudgeted spend", "Under": "underspend", "Slightly under": None,
         "Grant": "income below budget", "New grant": "unbudgeted income", "Fees": "income above budget"}
-    assert pd.isna(ls.loc["Unbudgeted", "variance_pct"])  # 300 / 0 has no percent
-    assert bool(ls.loc["Unbudgeted", "unbudgeted"]) and not bool(ls.loc["Red", "unbudgeted"])
+    assert reg.value("budget.line.unbudgeted.variance_pct", Y) is None  # 300 / 0 has no percent
+    assert "not applicable" in reg.get("budget.line.unbudgeted.variance_pct", Y).label
     assert ls.loc["Under", "judgement"] == "favourable" and ls.loc["Grant", "judgement"] == "adverse"
 
 
-def test_local_thresholds_change_the_rating():
-    th = Thresholds(green=3, amber=10, underspend=2)
-    ls = budget.lines(frame(ROWS), Y, th).set_index("line")
+def test_local_thresholds_change_the_rating(tmp_path):
+    extra = "budget_thresholds:\n  green: 3\n  amber: 10\n  underspend: 2\n"
+    _, ls = judged(tmp_path, extra=extra)
     assert ls.loc["Just amber", "rag"] == "green"  # 2.1% <= 3%
     assert ls.loc["Red", "rag"] == "amber"  # 5.1% <= 10%
     assert ls.loc["Slightly under", "note"] == "underspend"  # 5% under is beyond 2%
-    assert "up to and including 3% of budget are green" in th.describe()
+    assert "up to and including 3% of budget are green" in Thresholds(green=3, amber=10, underspend=2).describe()
 
 
 def test_rag_and_note_rules_directly():
@@ -64,41 +66,34 @@ def test_rag_and_note_rules_directly():
     assert budget.note("expenditure", 0, 0, 0) is None  # nothing budgeted, nothing spent
 
 
-def test_judgement_table_marks_zero_budgets_not_applicable():
-    t = budget.judgement_table(frame(ROWS), Y)
-    assert list(t.columns) == ["section", "line", "budget", "actual", "variance", "variance_pct", "judgement", "rag",
-                               "note", "is_total"]
-    t = t.set_index("line")
-    assert t.loc["Unbudgeted", "variance_pct"] == "[z]"
-    assert t.loc["Red", "variance_pct"] == pytest.approx(5.1)
+def test_totals_are_judged_like_lines(tmp_path):
+    reg, ls = judged(tmp_path)
     # totals: spending budget 100+1000+100+1000+0+100+100 = 2,400; actual 102+1021+105+1051+300+94+95
     # = 2,768; variance 368 = 15.33%, adverse, red
-    assert t.loc["Total spending", "variance"] == 368
-    assert t.loc["Total spending", "variance_pct"] == pytest.approx(368 / 2400 * 100)
-    assert (t.loc["Total spending", "rag"], bool(t.loc["Total spending", "is_total"])) == ("red", True)
+    assert reg.value("budget.expenditure.variance", Y) == 368
+    assert reg.value("budget.expenditure.variance_pct", Y) == pytest.approx(368 / 2400 * 100)
+    total = ls.loc["Total spending"]
+    assert (total["rag"], bool(total["is_total"]), total["base"]) == ("red", True, "budget.expenditure")
 
 
-def test_walsall_lines(walsall):
-    t = budget.judgement_table(walsall.budget, Y).set_index("line")
-    agency = t.loc["Agency & Consultants"]
-    assert (agency["budget"], agency["actual"], agency["variance_pct"]) == (0, 301521, "[z]")
+def test_walsall_lines(register):
+    ls = register.detail("budget.lines").set_index("line")
+    v = lambda id_: register.value(id_, Y)  # noqa: E731
+    assert (v("budget.line.agency_consultants.budget"), v("budget.line.agency_consultants.actual")) == (0, 301521)
+    assert v("budget.line.agency_consultants.variance_pct") is None  # [z]: no budget
+    agency = ls.loc["Agency & Consultants"]
     assert (agency["judgement"], agency["rag"], agency["note"]) == ("adverse", "red", "unbudgeted spend")
-    emp = t.loc["Employees (permanent)"]
-    assert emp["variance"] == 146769 - 258091 == -111322
-    assert emp["variance_pct"] == pytest.approx(-111322 / 258091 * 100)  # -43.13%
-    assert (emp["judgement"], emp["note"]) == ("favourable", "underspend")
-    dev = t.loc["Development activities"]
-    assert dev["variance_pct"] == pytest.approx((20721 - 15000) / 15000 * 100) == 38.14  # red
-    assert dev["rag"] == "red"
-    prof = t.loc["Professional Services (Chair costs, consultancy etc.)"]
-    assert prof["variance_pct"] == pytest.approx(-2109 / 60000 * 100)  # -3.5%: favourable, not an underspend
-    assert prof["note"] is None
-    total = t.loc["Total spending"]
-    assert total["variance_pct"] == pytest.approx(192908 / 374813 * 100)  # 51.47%
-    assert total["rag"] == "red"
-    cats = budget.totals(walsall.budget, Y, by="category").set_index("category")
-    assert cats.loc["non_staffing", "variance_pct"] == pytest.approx((119431 - 116722) / 116722 * 100)  # 2.32%
-    assert cats.loc["non_staffing", "rag"] == "amber"
+    assert v("budget.line.employees.variance") == 146769 - 258091 == -111322
+    assert v("budget.line.employees.variance_pct") == pytest.approx(-111322 / 258091 * 100)  # -43.13%
+    assert (ls.loc["Employees (permanent)", "judgement"], ls.loc["Employees (permanent)", "note"]) == \
+        ("favourable", "underspend")
+    assert v("budget.line.development_activities.variance_pct") == pytest.approx((20721 - 15000) / 15000 * 100)
+    assert ls.loc["Development activities", "rag"] == "red"  # 38.14%
+    assert v("budget.line.professional_services.variance_pct") == pytest.approx(-2109 / 60000 * 100)  # -3.5%
+    assert ls.loc["Professional Services (Chair costs, consultancy etc.)", "note"] is None  # not an underspend
+    assert v("budget.expenditure.variance_pct") == pytest.approx(192908 / 374813 * 100)  # 51.47%
+    assert ls.loc["Total spending", "rag"] == "red"
+    assert v("budget.non_staffing.variance") == 119431 - 116722  # 2.32% of 116,722
 
 
 def test_walsall_figures(register):
@@ -116,19 +111,20 @@ def test_walsall_figures(register):
     assert register.get("budget.contributions.wm_police.share_of_income", Y).interval is None  # money: no interval
 
 
-def test_reserve_after_year():
-    assert budget.reserve_after_year(299260, 116671) == 182589  # a deficit is met from reserves
-    assert budget.reserve_after_year(1000, -250) == 1250  # a surplus is added to them
-    assert budget.reserve_after_year(None, 10) is None
-    assert budget.reserve_after_year(1000, pd.NA) is None
+def test_reserve_after_year(tmp_path):
+    rows = [(Y, "expenditure", "x", "Spend", 100, 1100), (Y, "income", "income", "Grant", 100, 100)]
+    reg = built(tmp_path, {"budget": [dict(zip(COLS, r)) for r in rows],
+                           "reserves": [{"year": Y, "brought_forward": 5000}]})
+    assert reg.value("budget.reserve.after_year", Y) == 5000 - (1100 - 100) == 4000  # a deficit is met from reserves
 
 
-def test_contribution_shares():
-    c = pd.DataFrame({"year": [Y] * 2, "organisation": ["A", "B"], "amount": [30.0, 10.0]})
-    b = frame([(Y, "income", "income", "Contributions", 40, 40), (Y, "income", "income", "Grant", 0, 60)])
-    out = budget.contribution_shares(c, b, Y).set_index("organisation")
-    assert out.loc["A", "share"] == pytest.approx(30 / 40)  # of all contributions
-    assert out.loc["A", "share_of_income"] == pytest.approx(30 / 100)  # of all income (40 + 60)
+def test_contribution_shares(tmp_path):
+    rows = [(Y, "income", "income", "Contributions", 40, 40), (Y, "income", "income", "Grant", 0, 60)]
+    reg = built(tmp_path, {"budget": [dict(zip(COLS, r)) for r in rows],
+                           "contributions": [{"year": Y, "organisation": "A", "amount": 30},
+                                             {"year": Y, "organisation": "B", "amount": 10}]})
+    assert reg.value("budget.contributions.a.share", Y) == pytest.approx(30 / 40)  # of all contributions
+    assert reg.value("budget.contributions.a.share_of_income", Y) == pytest.approx(30 / 100)  # of income (40 + 60)
 
 
 # --- thresholds in partnership.yaml -----------------------------------------------------------------

@@ -252,14 +252,7 @@ def _variants() -> list[tuple[str, str, str]]:
                         if len(f.read_text(encoding="utf-8").splitlines()) > 1)
         out += [(p, "empty", name) for name in filled] + [(p, "only", name) for name in filled]
         out.append((p, "nothing", ""))
-    # Every other kind is checked first; then the quarterly register of a folder whose budget.csv is header-only
-    # fails in calc.budget._quarterly (a merge on an empty float "quarter" column), which is calc's to fix. Strict:
-    # once fixed, these pass and the mark must go.
-    calc_bug = pytest.mark.xfail(raises=QuarterlyRegisterFailed, strict=True,
-                                 reason="calc.budget: quarterly figures fail on a header-only budget.csv")
-    no_budget = {(p, how, t) for p, how, t in out
-                 if (how == "empty" and t == "budget.csv") or (how != "empty" and t != "budget.csv")}
-    return [pytest.param(*v, marks=calc_bug) if v in no_budget else v for v in out]
+    return out
 
 
 @pytest.mark.parametrize("partnership, how, table", _variants())

@@ -483,7 +483,7 @@ def test_reconcile_takes_a_quarter(walsall_copy):
     assert q3[0].value == 15 and q3[3].note.startswith("our figure is not available")
     assert reconcile.counts(q3) == {"match": 3, "differs": 1, "percent_for_points": 0, "not_derivable": 2}
     # the year's reconciliation compares with the annual figures, which have no year-to-date figures
-    year = {(r.figure_id, r.period): r for r in reconcile.for_dataset(ds, annual.figures(ds, YEAR), YEAR)}
+    year = {(r.figure_id, r.period): r for r in reconcile.for_dataset(ds, wsp.figures(ds, YEAR), YEAR)}
     assert year[("audit.graded.ytd", f"{YEAR}-Q3")].status == "not_derivable"
     assert year[("audit.graded", YEAR)].status == "match" and len(year) == len(QUARTER_ROWS)
     assert [r.figure_id for r in reconcile.reconcile(rows, reconcile.register_for(ds, YEAR, "Q2"), YEAR, "Q2")] \

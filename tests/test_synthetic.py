@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, assert_generator_output
 
-from wsp_analysis.calc import annual
+import wsp_analysis as wsp
 from wsp_analysis.data import load as dataset
-from wsp_analysis.calc import quarterly
+
 import synthetic
 
 DEMO = REPO / "data" / "demoshire"
@@ -54,7 +54,7 @@ def test_every_year_and_quarter_is_populated(demoshire):
                                                ("2023-24", date(2023, 4, 1), date(2024, 3, 31))])
 def test_annual_training_figures_equal_independent_sums_of_rows(demoshire, year, first, last):
     c = _count(_bookings_rows(), first, last)
-    reg = annual.figures(demoshire, year)
+    reg = wsp.figures(demoshire, year)
     assert reg.value("training.attended", year) == c["attended"]
     assert reg.value("training.no_shows", year) == c["no_show"]
     assert reg.value("training.bookings", year) == c["attended"] + c["no_show"]  # cancelled rows are not bookings
@@ -67,7 +67,7 @@ def test_quarterly_and_year_to_date_figures_equal_independent_sums(demoshire):
     q3 = _count(rows, date(2023, 10, 1), date(2023, 12, 31))  # Q3 is October to December
     ytd = _count(rows, date(2023, 4, 1), date(2023, 12, 31))
     same_q_last_year = _count(rows, date(2022, 10, 1), date(2022, 12, 31))
-    reg = quarterly.figures(demoshire, "2023-24", "Q3")
+    reg = wsp.figures(demoshire, "2023-24", "Q3")
     assert reg.value("training.attended", "2023-24-Q3") == q3["attended"]
     assert reg.value("training.bookings", "2023-24-Q3") == q3["attended"] + q3["no_show"]
     assert reg.value("training.attended.ytd", "2023-24-Q3") == ytd["attended"]
@@ -76,7 +76,7 @@ def test_quarterly_and_year_to_date_figures_equal_independent_sums(demoshire):
 
 
 def test_quarterly_audit_referral_and_budget_sums(demoshire):
-    reg = quarterly.figures(demoshire, "2023-24", "Q2")
+    reg = wsp.figures(demoshire, "2023-24", "Q2")
     a = demoshire.audits[(demoshire.audits["year"] == "2023-24")]
     assert reg.value("audit.graded", "2023-24-Q2") == a[a["quarter"] == "Q2"]["count"].sum()
     assert reg.value("audit.graded.ytd", "2023-24-Q2") == a[a["quarter"].isin(["Q1", "Q2"])]["count"].sum()
@@ -91,12 +91,12 @@ def test_quarterly_audit_referral_and_budget_sums(demoshire):
     assert reg.value("budget.expenditure.variance.ytd", "2023-24-Q2") == upto["actual"].sum() - upto["budget"].sum()
     assert reg.value("budget.expenditure.forecast", "2023-24-Q2") == spend[spend["quarter"] == "Q2"]["forecast"].sum()
     # the year's outturn is the sum of its four quarters
-    year = annual.figures(demoshire, "2023-24")
+    year = wsp.figures(demoshire, "2023-24")
     assert year.value("budget.expenditure.actual", "2023-24") == spend["actual"].sum()
 
 
 def test_walsall_quarters_without_data_are_missing_not_zero(walsall):
-    reg = quarterly.figures(walsall, "2023-24", "Q3")
+    reg = wsp.figures(walsall, "2023-24", "Q3")
     assert reg.value("training.bookings", "2023-24-Q3") is None  # Walsall publishes training for the year only
     assert reg.value("referrals.self_neglect_panel.received", "2023-24-Q3") == 9
     assert reg.value("referrals.self_neglect_panel.received.ytd", "2023-24-Q3") is None  # Q2 not published
