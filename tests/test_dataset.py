@@ -182,8 +182,8 @@ def test_unknown_key_without_a_near_one_lists_the_keys(walsall_copy):
     found, _ = problems(walsall_copy)
     assert found == ['data/walsall/partnership.yaml: "colour" is not a key of partnership.yaml (the keys are name, '
                      "short_name, statutory_partners, priorities, grade_scale, headline_grade, audit_themes, synthetic, "
-                     "source, budget_thresholds, suppression_threshold, negative_budget_lines); a key it does not "
-                     "know would be ignored, so it is refused"]
+                     "source, budget_thresholds, suppression_threshold, negative_budget_lines, contact, glossary); a key "
+                     "it does not know would be ignored, so it is refused"]
 
 
 def test_yaml_that_cannot_be_read_is_one_line(walsall_copy):
@@ -210,3 +210,37 @@ def test_no_grade_scale_is_needed_until_grades_are_recorded(walsall_copy):
     found, text = problems(walsall_copy)
     assert found == ["data/walsall/partnership.yaml: grade_scale is missing, and audit_shares.csv (1 row) record "
                      "grades: list the partnership's audit grades, best first"]
+
+
+def _without_release_keys(folder):
+    """Walsall's partnership.yaml without the optional contact and glossary keys (and their comments)."""
+    text = (folder / "partnership.yaml").read_text(encoding="utf-8")
+    (folder / "partnership.yaml").write_text(text[:text.index("\n# Who answers questions")] + "\n", encoding="utf-8")
+
+
+def test_contact_and_glossary_are_optional(walsall, walsall_copy):
+    assert walsall.partnership.contact.describe() == "Walsall Safeguarding Partnership, https://www.walsallsp.co.uk"
+    assert dict(walsall.partnership.glossary)["PQA"] == "the partnership's Performance and Quality Assurance sub-groups"
+    _without_release_keys(walsall_copy)
+    p = dataset.load(walsall_copy).partnership
+    assert p.contact is None and p.glossary == ()
+
+
+def test_a_bad_contact_or_glossary_is_refused_with_every_problem(walsall_copy):
+    _without_release_keys(walsall_copy)
+    base = (walsall_copy / "partnership.yaml").read_text(encoding="utf-8")
+
+    def found_with(extra: str) -> list[str]:
+        (walsall_copy / "partnership.yaml").write_text(base + extra, encoding="utf-8")
+        return problems(walsall_copy)[0]
+
+    assert found_with("contact:\n  name: Business unit\n  email: x@y.org\n  phone: '01922'\nglossary:\n  PQA: ''\n") == [
+        'data/walsall/partnership.yaml: contact: "phone" is not a contact key (expected: name, email, website)',
+        'data/walsall/partnership.yaml: glossary: "PQA" needs a term and its meaning, both text']
+    assert found_with("contact:\n  name: Business unit\n  email: not-an-address\n") == [
+        'data/walsall/partnership.yaml: contact: email "not-an-address" is not an email address']
+    assert found_with("contact:\n  name: Business unit\n") == [
+        "data/walsall/partnership.yaml: contact needs an email or a website, so a reader can get in touch"]
+    assert found_with("contact: unit@example.org\n") == [
+        "data/walsall/partnership.yaml: contact must be a mapping of name and email or website (e.g. name: Business "
+        "unit)"]

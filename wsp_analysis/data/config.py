@@ -22,7 +22,8 @@ DEFAULT_SUPPRESSION_THRESHOLD = 5
 
 
 KEYS = ("name", "short_name", "statutory_partners", "priorities", "grade_scale", "headline_grade", "audit_themes",
-        "synthetic", "source", "budget_thresholds", "suppression_threshold", "negative_budget_lines")
+        "synthetic", "source", "budget_thresholds", "suppression_threshold", "negative_budget_lines", "contact",
+        "glossary")
 PLACEHOLDER = re.compile(r"^<.*>$", re.DOTALL)  # new-partnership writes <...> where the analyst must fill in
 
 
@@ -49,6 +50,22 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who answers questions about the reports (partnership.yaml: contact), as the page and the spreadsheets'
+    cover print it: a name, and an email address or a website (or both)."""
+
+    name: str
+    email: str = ""
+    website: str = ""
+
+    KEYS = ("name", "email", "website")
+
+    def describe(self) -> str:
+        """"Business unit, wsp@example.org" as one line of text."""
+        return ", ".join(x for x in (self.name, self.email, self.website) if x)
+
+
+@dataclass(frozen=True)
 class Partnership:
     """What the library needs to know about a partnership (from partnership.yaml; docs/data.md lists the keys)."""
 
@@ -65,6 +82,8 @@ class Partnership:
     suppression_threshold: int = DEFAULT_SUPPRESSION_THRESHOLD  # disclosure control: counts below it may be [c]
     headline_grade: str = ""  # the grade key messages lead with (see lead_grade)
     negative_budget_lines: tuple[str, ...] = ()  # budget lines whose budget may be below 0 (budget.csv: line)
+    contact: Contact | None = None  # who answers questions about the reports; None: the page names no one
+    glossary: tuple[tuple[str, str], ...] = ()  # local abbreviations and their meanings, as typed
 
     def lead_grade(self) -> str:
         """The grade key messages lead with: headline_grade when partnership.yaml names one, else "Good"
@@ -159,6 +178,8 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
     if headline is not None and (not isinstance(headline, str) or headline.strip() not in scale):
         problems.append(Problem(where, f'headline_grade "{headline}" is not a grade on grade_scale '
                                        f"({', '.join(scale)})"))
+    contact = read_contact(raw.get("contact"), where, problems)
+    glossary = read_glossary(raw.get("glossary"), where, problems)
     if len(problems) > before:
         return None
     return Partnership(
@@ -175,7 +196,71 @@ def read_partnership(folder: Path, problems: list[Problem]) -> Partnership | Non
         suppression_threshold=suppression,
         headline_grade=headline.strip() if headline else "",
         negative_budget_lines=negative,
+        contact=contact,
+        glossary=glossary,
     )
+
+
+def read_contact(raw, where: str, problems: list[Problem]) -> Contact | None:
+    """partnership.yaml's optional contact: a name and an email address or a website, as reports print them.
+
+        contact:
+          name: Safeguarding Partnership business unit
+          email: partnership@example.org      # and/or
+          website: https://www.example.org
+    """
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, "contact must be a mapping of name and email or website (e.g. name: Business "
+                                       "unit)"))
+        return None
+    ok = True
+    for key, v in raw.items():
+        if key not in Contact.KEYS:
+            problems.append(Problem(where, f'contact: "{key}" is not a contact key (expected: '
+                                           f"{', '.join(Contact.KEYS)})"))
+            ok = False
+        elif not isinstance(v, str) or not v.strip():
+            problems.append(Problem(where, f"contact: {key} must be text, not blank"))
+            ok = False
+    if ok and "name" not in raw:
+        problems.append(Problem(where, "contact: name is required (who answers questions about the reports)"))
+        ok = False
+    if ok and not ({"email", "website"} & set(raw)):
+        problems.append(Problem(where, "contact needs an email or a website, so a reader can get in touch"))
+        ok = False
+    email = str(raw.get("email", "")).strip()
+    if ok and email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        problems.append(Problem(where, f'contact: email "{email}" is not an email address'))
+        ok = False
+    website = str(raw.get("website", "")).strip()
+    if ok and website and not re.match(r"https?://\S+$", website):
+        problems.append(Problem(where, f'contact: website "{website}" must begin http:// or https://'))
+        ok = False
+    return Contact(raw["name"].strip(), email, website) if ok else None
+
+
+def read_glossary(raw, where: str, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    """partnership.yaml's optional glossary: the partnership's own abbreviations and what they stand for, added
+    to the report's glossary (which already explains national terms such as RAG, CSPR and ICB).
+
+        glossary:
+          PQA: Performance and Quality Assurance sub-group
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, "glossary must be a mapping of each term to what it means (e.g. PQA: "
+                                       "Performance and Quality Assurance sub-group)"))
+        return ()
+    out = []
+    for term, meaning in raw.items():
+        if not isinstance(term, str) or not term.strip() or not isinstance(meaning, str) or not meaning.strip():
+            problems.append(Problem(where, f'glossary: "{term}" needs a term and its meaning, both text'))
+            continue
+        out.append((term.strip(), meaning.strip()))
+    return tuple(out)
 
 
 def _distinct_grades(scale: tuple[str, ...], where: str, problems: list[Problem]) -> None:

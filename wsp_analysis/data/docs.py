@@ -75,6 +75,8 @@ refused until it is replaced.
 | `budget_thresholds` | no | RAG thresholds in percent of budget, local choices: `green` (default 2: an adverse variance up to and including 2% is green), `amber` (default 5: up to and including 5% amber, beyond red), `underspend` (default 5: a favourable spending variance beyond 5% is named an underspend) |
 | `suppression_threshold` | no | disclosure control: counts below it may be suppressed in published tables, shown `[c]` (a whole number, 0 or more; default 5) |
 | `negative_budget_lines` | no | list of budget lines (as `budget.csv` names them in `line`) whose budget is really below 0, such as a recharge to partners; any other negative budget is refused as a likely typing slip |
+| `contact` | no | who answers questions about the reports, printed under the report's title and on the spreadsheets' cover: `name`, with an `email` or a `website` (or both) |
+| `glossary` | no | the partnership's own abbreviations and what they stand for (`PQA: the partnership's Performance and Quality Assurance sub-groups`), added to the report's glossary, which explains national terms (RAG, CSPR, ICB, ...) itself |
 
 """
 
