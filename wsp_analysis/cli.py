@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--publication", action="store_true", default=None,
                    help="the version for publication: small counts of children's cases suppressed as [c], "
                         "into <period>-publication/")
+    r.add_argument("--status", help="draft (the default) or final: printed beside the title and on every page")
+    r.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (default: the day it is rendered)")
+    r.add_argument("--next-update", metavar="WHEN", help="when the next report is due: a date (YYYY-MM-DD) or words "
+                                                         "(\"March 2025\")")
 
     a = sub.add_parser("run-all", help="render every params file in parallel; a failing run fails only itself",
                        description="Render every params/<partnership>/<period>.yaml. Exit 0 when all succeeded, "
@@ -188,7 +192,7 @@ def _new_partnership(args) -> int:
 def _report(args) -> int:
     started = time.monotonic()
     opts = {k: getattr(args, k) for k in ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook",
-                                          "publication") if getattr(args, k)}
+                                          "publication", "status", "published", "next_update") if getattr(args, k)}
     if args.params_file:
         merged = params.read(args.params_file)
         merged.update(opts)  # options given on the command line win over the file

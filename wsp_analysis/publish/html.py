@@ -20,18 +20,19 @@ import nbformat
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
-from wsp_analysis.report import blocks
+from wsp_analysis.report import blocks, glossary
 from wsp_analysis.report.tables import MIME as TABLE_MIME
 from wsp_analysis.report.tables import DataTable
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "wsp_report"
 HIDDEN_TAGS = ("parameters", "injected-parameters", "remove_cell")
-STATUS_TEXT = {"draft": "Draft: figures may change before the partnership approves the report.",
-               "final": "Final: approved by the partnership."}
+STATUS_TEXT = {"draft": "Draft: figures may change before the partnership approves it",
+               "final": "Final: approved by the partnership"}
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 _FENCE = re.compile(r"^(```|~~~)")
-_CAPTION = re.compile(r"(<caption[^>]*>)")
+_CAPTION = re.compile(r'(<caption[^>]*>|<p class="table-title"[^>]*>)')
+_REGION_LABEL = re.compile(r'(class="table-wrap" role="region" aria-label=")')
 _H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
 
 
@@ -104,17 +105,31 @@ def prepare(nb, title: str, status: str | None = None, provenance: dict | None =
                 continue  # the title block becomes the page header
             if TABLE_MIME in data and "text/html" in data:
                 number += 1
-                data["text/html"] = _CAPTION.sub(rf"\1Table {number}: ", str(data["text/html"]), count=1)
+                body = _CAPTION.sub(rf"\1Table {number}: ", str(data["text/html"]), count=2)
+                data["text/html"] = _REGION_LABEL.sub(rf"\1Table {number}: ", body, count=1)
             elif "text/html" in data:
                 data["text/html"] = _H1.sub("", str(data["text/html"]))  # the page header holds the one h1
             kept.append(out)
         cell.outputs = kept
     status = (status or facts.get("status") or "draft").lower()
     period = facts.get("period_description") or facts.get("period")
+    has_tables = number > 0  # the reference spreadsheets are written only for a page with tables
+    downloads = [{"href": "figures.csv", "what": "every figure, unrounded"}]
+    if has_tables:
+        downloads += [{"href": "tables.xlsx", "what": "tables, Excel"}, {"href": "tables.ods", "what": "tables, ODS"}]
+    downloads.append({"href": "report.ipynb", "what": "the notebook, with code"})
+    published = facts.get("published_words")
+    running = " · ".join(x for x in (facts.get("partnership"), f"{facts.get('kind', '')} report "
+                                     f"{facts.get('period', '')}".strip()) if x) or title
+    note = " · ".join(x for x in ("Synthetic data: not real" if facts.get("synthetic") else "",
+                                  f"Published {published}" if published else "") if x)
     header = {"title": title, "partnership": facts.get("partnership"), "period": period, "status": status,
               "status_label": status.capitalize(), "status_text": STATUS_TEXT.get(status, status.capitalize()),
               "statutory_partners": facts.get("statutory_partners"), "synthetic": facts.get("synthetic", False),
-              "contents": contents, "version": _version(), "provenance": provenance}
+              "contents": contents, "version": _version(), "provenance": provenance,
+              "published_words": published, "next_update_words": facts.get("next_update_words"),
+              "contact": facts.get("contact"), "glossary": facts.get("glossary") or [], "downloads": downloads,
+              "has_tables": has_tables, "running_header": running, "footer_note": note}
     return nb, header
 
 
@@ -132,6 +147,13 @@ def inline_svg(svg: str, metadata: dict) -> str:
     return svg.replace("<svg", f'<svg role="img" aria-label="{html.escape(alt)}"', 1)
 
 
+def css_string(text) -> str:
+    """Text as a CSS string literal, for the printed page's running header: quotes and backslashes escaped,
+    and "<" written as an escape, so no text from the data can close the <style> element."""
+    text = " ".join(str(text or "").split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
 def exporter() -> HTMLExporter:
     c = Config()
     c.HTMLExporter.exclude_input = True
@@ -140,7 +162,28 @@ def exporter() -> HTMLExporter:
     c.HTMLExporter.exclude_anchor_links = True  # a "¶" link on every heading is noise to a screen reader
     ex = HTMLExporter(config=c, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
     ex.register_filter("wsp_inline_svg", inline_svg)
+    ex.register_filter("wsp_css_string", css_string)
     return ex
+
+
+_TEXT_SKIP = re.compile(r"<(style|script)\b.*?</\1>|<[^>]+>", re.S | re.I)
+
+
+def page_text(page: str) -> str:
+    """The text of a rendered page, its charts' words included, for finding the terms it uses."""
+    return html.unescape(_TEXT_SKIP.sub(" ", page))
+
+
+def with_glossary(page: str, local=()) -> str:
+    """The page with its glossary: the terms it uses (national ones and the partnership's own, `local`) listed
+    before the footer with a contents entry, and each term's first use linked to its entry. A page that
+    uses none is returned as it was, without the placeholders."""
+    terms = glossary.used(page_text(page), glossary.terms(local))
+    if not terms:
+        return page.replace("<!--wsp:glossary-contents-->", "").replace("<!--wsp:glossary-->", "")
+    page = glossary.link_first_uses(page, terms)
+    return (page.replace("<!--wsp:glossary-contents-->", '<li><a href="#glossary">Glossary</a></li>')
+            .replace("<!--wsp:glossary-->", glossary.section(terms)))
 
 
 def to_html(executed: Path, title: str, status: str | None = None, provenance: dict | None = None) -> str:
@@ -151,4 +194,4 @@ def to_html(executed: Path, title: str, status: str | None = None, provenance: d
     nb = nbformat.read(str(executed), as_version=4)
     nb, header = prepare(nb, title, status, provenance)
     body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}, "wsp": header})
-    return body
+    return with_glossary(body, header["glossary"])

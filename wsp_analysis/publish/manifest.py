@@ -157,6 +157,9 @@ def command(parameters: dict) -> str:
         parts += ["--notebook", parameters["notebook"]]
     if parameters.get("data_dir") and parameters["data_dir"] != "data":
         parts += ["--data-dir", parameters["data_dir"]]
+    for key in ("status", "published", "next_update"):
+        if parameters.get(key):
+            parts += ["--" + key.replace("_", "-"), parameters[key]]
     return " ".join(_quote(p) for p in parts)
 
 
@@ -170,11 +173,13 @@ def now() -> datetime:
 
 
 def start(ds, *, year: str, quarter: str | None, period: str, kind: str, notebook: str | None,
-          notebook_path: Path, output_dir: str | Path, started: datetime | None = None) -> dict:
+          notebook_path: Path, output_dir: str | Path, started: datetime | None = None,
+          release: dict | None = None) -> dict:
     """Everything the manifest says except when the run finished: call before the notebook runs, so the
-    input hashes are of the files as the run read them."""
+    input hashes are of the files as the run read them. `release` holds the status, publication date and
+    next update the run was given (render.render), recorded with the parameters."""
     parameters = {"partnership": ds.partnership.slug, "year": year, "quarter": quarter, "notebook": notebook,
-                  "data_dir": shown_path(ds.folder.parent), "output_dir": shown_path(output_dir)}
+                  "data_dir": shown_path(ds.folder.parent), "output_dir": shown_path(output_dir), **(release or {})}
     git = git_info()
     return {
         "manifest_version": MANIFEST_VERSION,

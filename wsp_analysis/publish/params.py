@@ -1,6 +1,13 @@
-"""Parameter files for scheduled runs: params/<partnership>/<year>[-Qn].yaml."""
+"""Parameter files for scheduled runs: params/<partnership>/<year>[-Qn].yaml.
+
+Besides what to render (partnership, year, quarter, ...), a run may say how it is released: `status`
+(draft or final; draft unless set), `published` (the publication date, YYYY-MM-DD; the render date
+unless set) and `next_update` (a date, or words such as "March 2025"). The report's header, its printed
+pages and the spreadsheets' cover carry them.
+"""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import yaml
@@ -8,7 +15,9 @@ import yaml
 from wsp_analysis.data import paths, periods
 from wsp_analysis.errors import UsageError
 
-KEYS = ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook", "publication")
+KEYS = ("partnership", "year", "quarter", "data_dir", "output_dir", "notebook", "publication", "status", "published",
+        "next_update")
+STATUSES = ("draft", "final")
 REQUIRED = ("partnership", "year")
 PUBLICATION_NOTEBOOK = "publication_report"  # publication: true renders it, into <period>-publication/
 
@@ -37,6 +46,8 @@ def check(params: dict, where: str = "parameters") -> dict:
             elif v:
                 out["notebook"] = PUBLICATION_NOTEBOOK
             continue
+        if k in ("published", "next_update") and isinstance(v, dt.date):
+            v = v.isoformat()  # YAML reads 2024-11-30 as a date
         if not isinstance(v, str):
             problems.append(f"{where}: {k} must be text, not {type(v).__name__} ({v!r}); quote it in YAML")
             continue
@@ -46,6 +57,16 @@ def check(params: dict, where: str = "parameters") -> dict:
             paths.check_partnership(out["partnership"], f"{where}: partnership")
         except UsageError as e:
             problems.append(str(e))
+    if out.get("status") is not None:
+        out["status"] = out["status"].lower()
+        if out["status"] not in STATUSES:
+            problems.append(f'{where}: status must be draft or final, not "{params["status"]}"')
+    if out.get("published"):
+        try:
+            out["published"] = dt.date.fromisoformat(out["published"]).isoformat()
+        except ValueError:
+            problems.append(f'{where}: published must be a date written YYYY-MM-DD (2024-11-30), not '
+                            f'"{out["published"]}"')
     try:
         if "year" in out:
             out["year"] = periods.parse_year(out["year"])

@@ -181,8 +181,13 @@ def write_outputs(staging: Path, ds, period: str, quarter: str | None, notebook:
 
 def render(partnership: str, year: str, quarter: str | None = None, data_dir: str | Path | None = None,
            output_dir: str | Path = "reports", notebook: str | None = None, kernel: Kernel | None = None,
-           timeout: float | None = DEFAULT_TIMEOUT) -> Path:
+           timeout: float | None = DEFAULT_TIMEOUT, status: str | None = None, published: str | None = None,
+           next_update: str | None = None) -> Path:
     """Render one report folder and return its path.
+
+    `status` ("draft" or "final"), `published` (YYYY-MM-DD) and `next_update` (a date or words), when given,
+    are passed to the notebook as parameters of the same names (params.check checks them): the page says
+    draft, the render date and no next update otherwise.
 
     `kernel`: a started Kernel to run in (run-all's workers), else one is started and stopped here.
     `timeout`: seconds for the whole run (None: no limit). Raises UsageError (bad arguments, a parameter
@@ -200,7 +205,9 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
         raise UsageError(f"the timeout must be a number of seconds above 0, not {timeout!r}")
     period = periods.period_label(year, quarter)
     nb_path = paths.notebook(notebook or paths.default_notebook(quarter))
-    check_parameters(nb_path, ["partnership", "year"] + (["quarter"] if quarter else []) + ["data_dir", "output_dir"])
+    release = {k: v for k, v in (("status", status), ("published", published), ("next_update", next_update)) if v}
+    check_parameters(nb_path, ["partnership", "year"] + (["quarter"] if quarter else []) + ["data_dir", "output_dir"]
+                     + list(release))
     kind = paths.report_kind(notebook, quarter)
     folder = paths.partnership_dir(partnership, data_dir)
     ds = dataset.load(folder)  # validate before starting a kernel
@@ -218,9 +225,10 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
             parameters = {"partnership": partnership, "year": year, "data_dir": str(folder.parent)}
             if quarter:
                 parameters["quarter"] = quarter
+            parameters.update(release)
             _run(ds, final, nb_path, parameters, kernel, dict(
                 year=year, quarter=quarter, period=period, kind=kind, notebook=notebook, notebook_path=nb_path,
-                output_dir=output_dir), timeout, started)
+                output_dir=output_dir, release=release), timeout, started)
     except OSError as e:  # the lock or the recovery could not write: nothing ran
         raise RunFailed(f"{run}: {cause(e)}; nothing was run") from None
     except RunFailed as e:

@@ -16,11 +16,11 @@ from wsp_analysis.report import charts
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report import messages
 from wsp_analysis.report import tables as datatables
-from wsp_analysis.report.assurance import actions, section11  # noqa: F401  (the annual report's last sections)
+from wsp_analysis.report.assurance import action_details, actions, section11, section11_details  # noqa: F401
 from wsp_analysis.report.messages.budget import EXPENDITURE, budget_lines
 from wsp_analysis.report.messages.referrals import quarter_figures
 from wsp_analysis.report.messages.training import course_name
-from wsp_analysis.report.sections import Section, get, numerator, section, title, value  # noqa: F401
+from wsp_analysis.report.sections import Section, details, get, numerator, section, title, value  # noqa: F401
 
 PUBLISHED = "published percentage"  # words in the label of a share published without its counts
 
@@ -32,7 +32,7 @@ def audit_years(reg: Register, year: str) -> list[str]:
 
 def audits(reg: Register, year: str) -> Section:
     """Audit grades by year (counts, or percentages where only those were published) with a chart and 95%
-    intervals, the year's shares with their intervals, and the year's rounds by quarter and theme."""
+    intervals (the year's intervals and rounds by quarter are in the appendix: audit_details)."""
     if not reg.has_data("audits", year):
         return section(messages.audits(reg, year))
     scale = list(reg.partnership.grade_scale)
@@ -58,18 +58,27 @@ def audits(reg: Register, year: str) -> Section:
             "Share of audits in each grade, by financial year (%); lines show 95% intervals where counts are known",
             f"Bar chart of the share of multi-agency audits in each grade, {years[0]} to {years[-1]}.",
             "Share of audits (%)", scale=100, y_max=100, intervals=intervals)
-    tables = [by_year]
+    return section(messages.audits(reg, year), chart, [by_year], said=messages.key_messages(reg, year))
+
+
+def audit_details(reg: Register, year: str) -> list[datatables.DataTable]:
+    """The audit tables of the appendix: the year's shares with their 95% intervals, and its rounds by quarter
+    and theme."""
+    if not reg.has_data("audits", year):
+        return []
+    scale = list(reg.partnership.grade_scale)
+    out = []
     this = [(gr, get(reg, f"audit.share.{slug(gr)}", year)) for gr in scale]
     if any(s is not None and s.interval for _, s in this):
-        tables.append(datatables.build(
+        out.append(datatables.build(
             f"Share of audits in each grade with its 95% interval, {year}",
             [[gr, s.numerator, s.value, *(s.interval or (None, None))] for gr, s in this if s is not None],
             ["Grade", "Audits", "Share", "Interval from", "Interval to"],
             {"Audits": "count", "Share": "proportion", "Interval from": "proportion", "Interval to": "proportion"},
             notes=("Wilson score 95% interval: with about 20 audits a year, the true share could plausibly lie "
                    "anywhere in this range.",)))
-    tables.append(_rounds(reg, year, scale))
-    return section(messages.audits(reg, year) + messages.inference(reg, year), chart, tables)
+    out.append(_rounds(reg, year, scale))
+    return out
 
 
 def _rounds(reg: Register, year: str, scale: list[str]) -> datatables.DataTable:
@@ -124,7 +133,7 @@ def training(reg: Register, year: str) -> Section:
               value(reg, b + ".completion_rate", year)] for b in courses],
             ["Course", "Signed up", "Completed", "In progress", "Completion rate"],
             {"Signed up": "count", "Completed": "count", "In progress": "count", "Completion rate": "proportion"}))
-    return section(messages.training(reg, year), chart, data)
+    return section(messages.training(reg, year), chart, data, said=messages.key_messages(reg, year))
 
 
 def referrals(reg: Register, year: str) -> Section:
@@ -147,11 +156,14 @@ def referrals(reg: Register, year: str) -> Section:
             if rec and not rec.missing else f"Serious-incident referrals, {prev} and {year}",
             f"Serious-incident referrals to the partnership, {prev} and {year} (number)",
             "Bar chart of serious-incident referrals.")
-    data = [table]
-    for id_, qs in quarter_figures(reg, year).items():
-        data.append(datatables.build(f"{qs[0].label} by quarter, {year}", [[f.period[-2:], f.value] for f in qs],
-                                     ["Quarter", "Number"], {"Number": "count"}))
-    return section(messages.referrals(reg, year), chart, data)
+    return section(messages.referrals(reg, year), chart, [table], said=messages.key_messages(reg, year))
+
+
+def referral_details(reg: Register, year: str) -> list[datatables.DataTable]:
+    """The referral tables of the appendix: each route the data gives by quarter."""
+    return [datatables.build(f"{qs[0].label} by quarter, {year}", [[f.period[-2:], f.value] for f in qs],
+                             ["Quarter", "Number"], {"Number": "count"})
+            for qs in quarter_figures(reg, year).values()]
 
 
 def budget(reg: Register, year: str) -> Section:
@@ -188,15 +200,20 @@ def budget(reg: Register, year: str) -> Section:
         chart = charts.table_paired_bars(table, spend, ["Budget", "Actual"], headline,
                                          "Spending by budget line: budget and actual (£)",
                                          f"Bar chart of spending by budget line in {year}, budget against actual.")
+    # without budget lines the net position alone (from those lines) would be a row of [x]
+    return section(messages.budget(reg, year), chart, [table] if lines else [],
+                   said=messages.key_messages(reg, year))
+
+
+def budget_details(reg: Register, year: str) -> list[datatables.DataTable]:
+    """The budget table of the appendix: partners' contributions and their shares."""
     orgs = [f for f in reg.find("budget.contributions.", year)
             if f.unit == "gbp" and f.id.count(".") == 2 and f.id != "budget.contributions.total"]
     crows = [[f.label.removeprefix("Contribution: "), f.value, value(reg, f.id + ".share", year)] for f in orgs]
     if crows:
         crows.append(["Total", value(reg, "budget.contributions.total", year), 1.0])
-    ctable = datatables.build(f"Partner contributions, {year} (£)", crows, ["Organisation", "Contribution", "Share"],
-                              {"Contribution": "gbp", "Share": "proportion"})
-    # without budget lines the net position alone (from those lines) would be a row of [x]
-    return section(messages.budget(reg, year), chart, [table, ctable] if lines else [ctable])
+    return [datatables.build(f"Partner contributions, {year} (£)", crows, ["Organisation", "Contribution", "Share"],
+                             {"Contribution": "gbp", "Share": "proportion"})]
 
 
 IMPACT = (("delegates", "Delegates", "count"), ("paired", "Before and after returned", "count"),
@@ -229,4 +246,15 @@ def impact(reg: Register, year: str) -> Section:
         chart = charts.table_bars(table, names, "Mean change", "Change in self-rated knowledge after training, by course",
                                   "Mean change in self-rated knowledge from before to after the course (points on a 1 "
                                   "to 5 scale)", f"Bar chart of the mean change in self-rated knowledge by course, {year}.")
-    return section(messages.impact(reg, year), chart, [table])
+    return section(messages.impact(reg, year), chart, [table], said=messages.key_messages(reg, year))
+
+
+def appendix(reg: Register, year: str) -> list:
+    """The annual report's appendix, after its sections: the detailed tables (intervals, audit rounds, referral
+    routes by quarter, contributions, each action, Section 11 details), each area under its own heading, with
+    what the counts behind published audit percentages could have been."""
+    return details([("Audits", audit_details(reg, year), messages.inference(reg, year)),
+                    ("Referrals", referral_details(reg, year), []),
+                    ("Budget", budget_details(reg, year), []),
+                    ("Actions from audits and reviews", action_details(reg, year), []),
+                    ("Section 11 self-assessments", section11_details(reg, year), [])])

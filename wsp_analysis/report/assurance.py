@@ -16,6 +16,7 @@ from wsp_analysis.report.tables import DataTable
 
 STATUS_WORDS = {"completed": "Completed", "ongoing": "Ongoing", "not_stated": "Status not stated"}
 COUNTS = ("raised", "completed", "ongoing", "not_stated")
+GRADES = "Section 11 grades"  # how the grades table's title begins: the one Section 11 table a section shows
 
 
 def _progress(reg: Register, prefix: str, period: str, suffix: str) -> str:
@@ -84,11 +85,20 @@ def action_tables(reg: Register, period: str, as_of, suffix: str = "", title: st
 
 
 def actions(reg: Register, year: str) -> Section:
-    """Actions arising from the year's audits and reviews: their status in words, and which were overdue
-    at the year's last day."""
+    """Actions arising from the year's audits and reviews: their status in words, which were overdue at the
+    year's last day, and progress by source (each action, and progress by agency, are in the appendix:
+    action_details)."""
     if not reg.has_data("actions", year):
         return section(messages.actions(reg, year))
-    return section(messages.actions(reg, year), None, action_tables(reg, year, periods.year_dates(year)[1]))
+    return section(messages.actions(reg, year), None, action_tables(reg, year, periods.year_dates(year)[1])[:1],
+                   said=messages.key_messages(reg, year))
+
+
+def action_details(reg: Register, year: str) -> list[DataTable]:
+    """The actions tables of the appendix: each action with its status, and progress by agency responsible."""
+    if not reg.has_data("actions", year):
+        return []
+    return action_tables(reg, year, periods.year_dates(year)[1])[1:]
 
 
 def section11_tables(reg: Register, year: str, period: str, suffix: str = "") -> list[DataTable]:
@@ -111,7 +121,7 @@ def section11_tables(reg: Register, year: str, period: str, suffix: str = "") ->
                          value(reg, st, period), *([before[gr].value if before[gr] else None] if with_prev else []),
                          value(reg, f"section11.change_pp.{slug(gr)}{suffix}", period)])
         kinds = {c: "count" if "(number)" in c else "proportion" for c in cols[1:-1]} | {cols[-1]: "decimal"}
-        out.append(datatables.build(f"Section 11 grades, {year} round: agencies' own and after moderation", rows,
+        out.append(datatables.build(f"{GRADES}, {year} round: agencies' own and after moderation", rows,
                                     cols, kinds, notes=("After moderation: the partnership's grade where it checked "
                                                         "the evidence, else the agency's own.",)))
         low = reg.detail("section11.lowered")
@@ -131,7 +141,11 @@ def section11_tables(reg: Register, year: str, period: str, suffix: str = "") ->
              for r in each.to_dict("records")] if len(each) else [],
             acols, {c: "count" for c in acols[1:]}))
     att = reg.detail("section11.attendance")
-    if len(att):
+    dates = {fmt.date_words(d) for d in att["event_date"]} if len(att) else set()
+    if len(dates) == 1:  # one event: its date once, in the title, not on every row
+        out.append(datatables.build(f"Organisations that attended the Section 11 assurance event on {dates.pop()}",
+                                    [[r["organisation"]] for r in att.to_dict("records")], ["Organisation"]))
+    elif len(att):
         out.append(datatables.build(
             f"Organisations that attended the Section 11 assurance event, {year}",
             [[r["organisation"], fmt.date_words(r["event_date"])] for r in att.to_dict("records")],
@@ -140,11 +154,30 @@ def section11_tables(reg: Register, year: str, period: str, suffix: str = "") ->
 
 
 def section11(reg: Register, year: str) -> Section:
-    """Agencies' Section 11 self-assessments: grades, moderation, change since the previous round; or,
-    where grades are not published, who attended the assurance event."""
+    """Agencies' Section 11 self-assessments: grades, moderation, change since the previous round (the
+    self-grades moderated lower, each agency and who attended the assurance event are in the appendix:
+    section11_details)."""
     if not reg.has_data("section11", year):
         return section(messages.section11(reg, year))
-    return section(messages.section11(reg, year), None, section11_tables(reg, year, year))
+    return section(messages.section11(reg, year), None, _grades(section11_tables(reg, year, year)))
+
+
+def _grades(tables: list[DataTable]) -> list[DataTable]:
+    return [t for t in tables if t.title.startswith(GRADES)]
+
+
+def _not_grades(tables: list[DataTable]) -> list[DataTable]:
+    return [t for t in tables if not t.title.startswith(GRADES)]
+
+
+def section11_details(reg: Register, year: str, quarter: str | None = None) -> list[DataTable]:
+    """The Section 11 tables of the appendix: the self-grades moderated lower, each agency's summary, and who
+    attended the assurance event (the year's round as recorded by the end of `quarter`, when given)."""
+    if not reg.has_data("section11", year):
+        return []
+    if quarter:
+        return _not_grades(section11_tables(reg, year, periods.period_label(year, quarter), ".ytd"))
+    return _not_grades(section11_tables(reg, year, year))
 
 
 def quarterly_actions(reg: Register, year: str, quarter: str) -> Section:
@@ -166,7 +199,17 @@ def quarterly_actions(reg: Register, year: str, quarter: str) -> Section:
         ["Measure", quarter, "Year to date"], row_kinds=tuple(kind for _, _, kind in rows),
         notes=("Actions are counted in the quarter of the audit round that raised them; a review reporting its "
                "actions only as a whole is counted in the annual report.",))
-    return section(msgs, None, [summary] + action_tables(reg, period, as_of, ".ytd", f"{year} to the end of {quarter}"))
+    return section(msgs, None, [summary], said=messages.quarterly.key_messages(reg, year, quarter))
+
+
+def quarterly_action_details(reg: Register, year: str, quarter: str) -> list[DataTable]:
+    """The actions tables of a quarterly report's appendix: progress by source, each action and progress by
+    agency, for the year to the end of the quarter."""
+    this, to_date = spans(year, quarter)
+    if not reg.has_data("actions", this) and not reg.has_data("actions", to_date):
+        return []
+    period, as_of = periods.period_label(year, quarter), periods.quarter_dates(year, quarter)[1]
+    return action_tables(reg, period, as_of, ".ytd", f"{year} to the end of {quarter}")
 
 
 def quarterly_section11(reg: Register, year: str, quarter: str) -> Section:
@@ -174,5 +217,5 @@ def quarterly_section11(reg: Register, year: str, quarter: str) -> Section:
     msgs = messages.section11(reg, year, quarter)
     if not reg.has_data("section11", year):
         return section(msgs)
-    return section(msgs, None, section11_tables(reg, year, periods.period_label(year, quarter), ".ytd"))
+    return section(msgs, None, _grades(section11_tables(reg, year, periods.period_label(year, quarter), ".ytd")))
 

@@ -126,6 +126,11 @@ def table(rows, header: Sequence[str] | None = None, caption: str | None = None,
     notes += [f"{s} {SYMBOLS[s]}" for s in symbols_used(c for r in shown for c in r)]
     below = "".join(f'<p class="table-note">{html.escape(n)}</p>' for n in notes)
     # A focusable, labelled region: a wide table scrolls sideways on a phone, and a keyboard user can scroll it.
-    return Table(f'<div class="table-wrap" role="region" aria-labelledby="{tid}" tabindex="0">'
-                 f'<table id="{tid}-table"><caption id="{tid}">{html.escape(label)}</caption>'
+    # A table of more than three columns says so on a narrow screen (the CSS shows the hint only there).
+    hint = ('<p class="scroll-hint">Scroll sideways to see every column.</p>' if len(header) > 3 else "")
+    # The title is shown above the region, where it wraps to the screen (a caption is as wide as its table and
+    # would scroll out of sight); the caption stays for assistive technology, which the title is hidden from.
+    return Table(f'<p class="table-title" aria-hidden="true">{html.escape(label)}</p>{hint}'
+                 f'<div class="table-wrap" role="region" aria-label="{html.escape(label)}" tabindex="0">'
+                 f'<table id="{tid}-table"><caption id="{tid}" class="visually-hidden">{html.escape(label)}</caption>'
                  f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{below}", data)

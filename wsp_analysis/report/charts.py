@@ -1,6 +1,10 @@
 """Charts for reports: seaborn on the Analysis Function palette, never colour alone (direct labels
 and hatching), a headline title and a subtitle naming the measure, and alt text made from the data.
 
+Each SVG chart is drawn twice: WIDE for a laptop and paper, NARROW for a phone (4 inches wide, no text
+under 9 points, so that drawn at 390 pixels its smallest text is still about 11 pixels; grouped bars
+turn sideways). The page shows one of the two by its width (report.css), with the same alt text.
+
 Every chart is drawn from a DataTable, the same one the report shows beside it, so the chart, its
 alt text and its table cannot disagree. A Chart displays as an inline SVG (text kept as text, so it
 stays sharp, small and selectable) with role="img", a <title> and a <desc> holding the alt text;
@@ -13,6 +17,7 @@ import base64
 import functools
 import hashlib
 import html
+import dataclasses
 import io
 import re
 import textwrap
@@ -48,6 +53,30 @@ PROSE = {"count": fmt.count, "proportion": fmt.pct, "percent": fmt.percent, "gbp
 
 
 @dataclass(frozen=True)
+class Size:
+    """How large a chart is drawn: `width` in inches, type in points (`font`: labels, ticks and legend), row
+    labels wrapped at `wrap` characters, titles at `title_wrap`; `narrow` draws grouped bars sideways."""
+
+    name: str
+    width: float
+    font: float
+    title: float
+    subtitle: float
+    wrap: int
+    title_wrap: int
+    narrow: bool = False
+
+    @property
+    def rc(self) -> dict:
+        return {"font.size": self.font, "xtick.labelsize": self.font, "ytick.labelsize": self.font,
+                "legend.fontsize": self.font, "axes.labelsize": self.font}
+
+
+WIDE = Size("wide", 7, 8.5, 12, 9.5, 24, 66)
+NARROW = Size("narrow", 4, 9, 11, 9, 16, 38, narrow=True)
+
+
+@dataclass(frozen=True)
 class Chart:
     title: str
     subtitle: str
@@ -55,6 +84,7 @@ class Chart:
     image: str | bytes  # SVG text, or PNG bytes
     points: tuple[tuple[str, str, object], ...] = ()  # (row, column, value) of the source table, as drawn
     table: str = ""  # title of the DataTable the chart is drawn from
+    narrow: str | None = None  # the same chart drawn for a phone (SVG only)
 
     def __repr__(self) -> str:  # short: the notebook's text/plain copy must not repeat the image
         return f"Chart({self.title!r})"
@@ -75,20 +105,22 @@ class Chart:
             data = base64.b64encode(self.image).decode("ascii")
             return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
                     f"{caption}</figure>")
-        return f'<figure class="chart">{self.image}{caption}</figure>'
+        return f'<figure class="chart">{self.image}{self.narrow or ""}{caption}</figure>'
 
 
-def _inline_svg(svg: str, title: str, alt: str) -> str:
-    """matplotlib's SVG made fit to sit inside HTML: no XML prolog or metadata, ids unique to this chart
-    (several charts share one page), scalable, and announced as one image with its title and alt text."""
-    key = "c" + hashlib.sha1((title + alt).encode("utf-8")).hexdigest()[:6]
+def _inline_svg(svg: str, title: str, alt: str, size: Size = WIDE) -> str:
+    """matplotlib's SVG made fit to sit inside HTML: no XML prolog, metadata or comments, ids unique to this
+    chart and size (several charts share one page, each twice), scalable, and announced as one image with its
+    title and alt text."""
+    key = "c" + hashlib.sha1((title + alt + size.name).encode("utf-8")).hexdigest()[:6]
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)  # matplotlib names each group in a comment: bytes only
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', svg)
     svg = re.sub(r'(href=")#([^"]+)"', rf'\1#{key}-\2"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
     svg = re.sub(r'^<svg ([^>]*?)width="[^"]*" height="[^"]*" ', r"<svg \1", svg)
-    head = (f'<svg role="img" aria-labelledby="{key}-title {key}-desc" class="chart-image" ')
+    head = (f'<svg role="img" aria-labelledby="{key}-title {key}-desc" class="chart-image chart-{size.name}" ')
     svg = head + svg[len("<svg "):]
     close = svg.index(">") + 1
     return (svg[:close] + f'<title id="{key}-title">{html.escape(title)}</title>'
@@ -96,22 +128,36 @@ def _inline_svg(svg: str, title: str, alt: str) -> str:
 
 
 def _with_style(draw):
+    """Draw the chart WIDE, and for an SVG NARROW as well (Chart.narrow), each in the house style."""
     @functools.wraps(draw)
     def wrapper(*args, **kwargs):
-        with plt.rc_context(RC):
-            return draw(*args, **kwargs)
+        with plt.rc_context({**RC, **WIDE.rc}):
+            wide = draw(*args, size=WIDE, **kwargs)
+        if IMAGE_FORMAT != "svg":
+            return wide
+        with plt.rc_context({**RC, **NARROW.rc}):
+            narrow = draw(*args, size=NARROW, **kwargs)
+        return dataclasses.replace(wide, narrow=narrow.image)
     return wrapper
 
 
-def _finish(fig, ax, title: str, subtitle: str, alt: str, data: DataTable, points) -> Chart:
-    ax.set_title(f"{title}\n", loc="left", fontsize=13, fontweight="bold")
-    ax.text(0, 1.02, subtitle, transform=ax.transAxes, fontsize=10, color="#3D3D3D")
+def _finish(fig, ax, title: str, subtitle: str, alt: str, data: DataTable, points, size: Size = WIDE) -> Chart:
+    # Title and subtitle from the figure's left edge, wrapped to its width; the axes fit in the space below.
+    lines = textwrap.wrap(title, size.title_wrap) or [title]
+    sub = textwrap.wrap(subtitle, int(size.title_wrap * size.title / size.subtitle * 1.1)) or [subtitle]
+    height_pt = fig.get_figheight() * 72
+    edge = 4 / (fig.get_figwidth() * 72)  # 4 points in from the left
+    top = 1 - 4 / height_pt
+    fig.text(edge, top, "\n".join(lines), fontsize=size.title, fontweight="bold", va="top", ha="left")
+    under = top - (len(lines) * size.title * 1.25 + 2) / height_pt
+    fig.text(edge, under, "\n".join(sub), fontsize=size.subtitle, color="#3D3D3D", va="top", ha="left")
+    room = under - (len(sub) * size.subtitle * 1.25 + 6) / height_pt
     sns.despine(ax=ax)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, room))
     buf = io.BytesIO()
     if IMAGE_FORMAT == "svg":
         fig.savefig(buf, format="svg", metadata={"Date": None})
-        image = _inline_svg(buf.getvalue().decode("utf-8"), title, alt)
+        image = _inline_svg(buf.getvalue().decode("utf-8"), title, alt, size)
     else:
         fig.savefig(buf, format="png", dpi=110)
         image = buf.getvalue()
@@ -145,7 +191,7 @@ def _hatch_legend(ax) -> None:
         handle.set_edgecolor("white")
 
 
-def _wrap(label: str, width: int = 26) -> str:
+def _wrap(label: str, width: int = WIDE.wrap) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
@@ -178,33 +224,50 @@ def _long(data: DataTable, rows: list[str], columns: list[str], say=None) -> pd.
 @_with_style
 def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: str, subtitle: str,
                  alt_intro: str, y_label: str, scale: float = 1.0, y_max: float | None = None,
-                 intervals: dict[tuple[str, str], tuple[float, float]] | None = None) -> Chart:
-    """Vertical bars: one group per row of the table (e.g. a year), one hatched bar per column (e.g. a grade).
+                 intervals: dict[tuple[str, str], tuple[float, float]] | None = None, size: Size = WIDE) -> Chart:
+    """Vertical bars: one group per row of the table (e.g. a year), one hatched bar per column (e.g. a grade);
+    sideways in the NARROW drawing, where a phone has height to spare and no width.
 
     `scale` turns stored values into axis units (100 for proportions drawn as percent). `intervals` maps
     (row, column) to a (low, high) 95% interval, drawn as an error bar and named in the alt text.
     """
     d = _long(data, rows, columns)
     d["drawn"] = d["value"] * scale
-    fig, ax = plt.subplots(figsize=(9, 4.6))
-    sns.barplot(data=d, x="row", y="drawn", hue="column", hue_order=columns, order=rows,
-                palette=PALETTE[: len(columns)], saturation=1, ax=ax)
+    side = size.narrow
+    height = 0.22 * len(rows) * len(columns) + 0.35 * len(rows) + 2.2 if side else 3.5
+    fig, ax = plt.subplots(figsize=(size.width, height))
+    xy = {"y": "row", "x": "drawn", "orient": "h"} if side else {"x": "row", "y": "drawn"}
+    sns.barplot(data=d, **xy, hue="column", hue_order=columns, order=rows, palette=PALETTE[: len(columns)],
+                saturation=1, ax=ax)
     _hatch(ax, len(columns))
     for container, col in zip(ax.containers, columns):
         labels = [d[(d["row"] == r) & (d["column"] == col)]["label"].iloc[0] for r in rows]
-        ax.bar_label(container, labels=labels, fontsize=8, padding=1)
+        ax.bar_label(container, labels=labels, fontsize=size.font, padding=1)
         for bar, r in zip(container, rows):
             if intervals and (r, col) in intervals:
                 low, high = intervals[(r, col)]
-                mid = bar.get_height()
-                ax.errorbar(bar.get_x() + bar.get_width() / 2, mid, yerr=[[mid - low * scale], [high * scale - mid]],
-                            fmt="none", ecolor="#3D3D3D", elinewidth=1, capsize=3)
-    ax.set_xlabel(data.columns[0])
-    ax.set_ylabel(y_label)
-    if y_max is not None:
-        ax.set_ylim(0, y_max)
-    ax.legend(title=None, frameon=False, ncols=len(columns), loc="upper left", bbox_to_anchor=(0, 1.0),
-              handleheight=1.4, handlelength=2.4)  # keys big enough to show their hatching
+                if side:
+                    mid = bar.get_width()
+                    ax.errorbar(mid, bar.get_y() + bar.get_height() / 2, xerr=[[mid - low * scale], [high * scale - mid]],
+                                fmt="none", ecolor="#3D3D3D", elinewidth=1, capsize=2)
+                else:
+                    mid = bar.get_height()
+                    ax.errorbar(bar.get_x() + bar.get_width() / 2, mid, yerr=[[mid - low * scale], [high * scale - mid]],
+                                fmt="none", ecolor="#3D3D3D", elinewidth=1, capsize=3)
+    if side:
+        ax.set_ylabel(data.columns[0])
+        ax.set_xlabel(y_label)
+        if y_max is not None:
+            ax.set_xlim(0, y_max * 1.12)  # room for the label beyond a full bar
+        ax.legend(title=None, frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(-0.25, -0.12),
+                  handleheight=1.4, handlelength=2.4)
+    else:
+        ax.set_xlabel(data.columns[0])
+        ax.set_ylabel(y_label)
+        if y_max is not None:
+            ax.set_ylim(0, y_max)
+        ax.legend(title=None, frameon=False, ncols=len(columns), loc="upper left", bbox_to_anchor=(0, 1.0),
+                  handleheight=1.4, handlelength=2.4)  # keys big enough to show their hatching
     _hatch_legend(ax)
     parts = [f"{c}: " + ", ".join(f"{r} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for r in rows)
              for c in columns]
@@ -212,51 +275,64 @@ def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: st
     if intervals:
         alt += " Lines on the bars show 95% intervals: " + "; ".join(
             f"{c} {r} {fmt.pct(lo)} to {fmt.pct(hi)}" for (r, c), (lo, hi) in intervals.items()) + "."
-    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns))
+    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns), size)
+
+
+def _row_height(rows: list[str], size: Size, per_line: float = 0.17) -> float:
+    """Inches a row of horizontal bars needs: more where its wrapped label runs to more lines."""
+    lines = max(len(textwrap.wrap(r, size.wrap)) or 1 for r in rows)
+    return max(0.55, 0.2 + per_line * lines) if size.narrow else 0.45
 
 
 @_with_style
 def table_bars(data: DataTable, rows: list[str], column: str, title: str, subtitle: str, alt_intro: str,
-               say=None) -> Chart:
+               say=None, size: Size = WIDE) -> Chart:
     """One bar per row of the table, each labelled with its value; missing values show [x], not a 0 bar."""
     d = _long(data, rows, [column], say)
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(rows) + 1.4))
-    sns.barplot(x=d["value"], y=[_wrap(r) for r in rows], color=PALETTE[0], saturation=1, ax=ax, orient="h")
+    fig, ax = plt.subplots(figsize=(size.width, _row_height(rows, size) * len(rows) + (1.4 if size.narrow else 1.2)))
+    sns.barplot(x=d["value"], y=[_wrap(r, size.wrap) for r in rows], color=PALETTE[0], saturation=1, ax=ax, orient="h")
     for i, (v, lab) in enumerate(zip(d["value"], d["label"])):
-        ax.text(v, i, " " + lab, va="center", fontsize=9)
-    _money_axis(ax, data, column)
-    ax.set_xlim(min(list(d["value"]) + [0]) * 1.3, max(list(d["value"]) + [1]) * 1.18)
+        ax.text(v, i, " " + lab, va="center", fontsize=size.font + (0 if size.narrow else 1))
+    _money_axis(ax, data, column, size)
+    ax.set_xlim(min(list(d["value"]) + [0]) * 1.3, max(list(d["value"]) + [1]) * (1.35 if size.narrow else 1.18))
     alt = f"{alt_intro} " + "; ".join(f"{r}: {lab}" for r, lab in zip(rows, d["label"])) + "."
-    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, [column]))
+    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, [column]), size)
 
 
 @_with_style
 def table_paired_bars(data: DataTable, rows: list[str], columns: list[str], title: str, subtitle: str,
-                      alt_intro: str, say=None) -> Chart:
+                      alt_intro: str, say=None, size: Size = WIDE) -> Chart:
     """Two (or more) bars per row of the table (e.g. budget and actual), hatched apart and each labelled."""
     d = _long(data, rows, columns, say)
-    fig, ax = plt.subplots(figsize=(9, 0.8 * len(rows) + 1.6))
-    sns.barplot(data=d.assign(row=d["row"].map(_wrap)), x="value", y="row", hue="column", hue_order=columns,
-                palette=PALETTE[: len(columns)], saturation=1, ax=ax, orient="h")
+    per_row = max(0.8, _row_height(rows, size, 0.2)) if size.narrow else 0.55
+    fig, ax = plt.subplots(figsize=(size.width, per_row * len(rows) + (1.8 if size.narrow else 1.3)))
+    sns.barplot(data=d.assign(row=d["row"].map(lambda r: _wrap(r, size.wrap))), x="value", y="row", hue="column",
+                hue_order=columns, palette=PALETTE[: len(columns)], saturation=1, ax=ax, orient="h")
     _hatch(ax, len(columns))
     for container, col in zip(ax.containers, columns):
         labels = [" " + d[(d["row"] == r) & (d["column"] == col)]["label"].iloc[0] for r in rows]
-        ax.bar_label(container, labels=labels, fontsize=8)
-    _money_axis(ax, data, columns[0])
-    ax.set_xlim(0, max(d["value"].max(), 1) * 1.25)
-    ax.legend(frameon=False, loc="lower right", handleheight=1.4, handlelength=2.4)
+        ax.bar_label(container, labels=labels, fontsize=size.font)
+    _money_axis(ax, data, columns[0], size)
+    ax.set_xlim(0, max(d["value"].max(), 1) * (1.45 if size.narrow else 1.25))
+    if size.narrow:
+        ax.legend(frameon=False, ncols=len(columns), loc="upper left", bbox_to_anchor=(-0.3, -0.06), handleheight=1.4,
+                  handlelength=2.4)
+    else:
+        ax.legend(frameon=False, loc="lower right", handleheight=1.4, handlelength=2.4)
     _hatch_legend(ax)
     alt = f"{alt_intro} " + "; ".join(
         f"{r}: " + ", ".join(f"{c} {d[(d['row'] == r) & (d['column'] == c)]['label'].iloc[0]}" for c in columns)
         for r in rows) + "."
-    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns))
+    return _finish(fig, ax, title, subtitle, alt, data, _points(data, rows, columns), size)
 
 
-def _money_axis(ax, data: DataTable, column: str) -> None:
+def _money_axis(ax, data: DataTable, column: str, size: Size = WIDE) -> None:
     """Horizontal bars: thousands-separated value axis (pounds where the values are money), no axis titles
-    (the subtitle names the measure)."""
+    (the subtitle names the measure); fewer ticks when drawn narrow, so that they do not collide."""
     kind = data.kinds.get(column)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
         lambda x, _: fmt.gbp(x) if kind == "gbp" else f"{x:,.1f}" if kind == "decimal" else f"{x:,.0f}"))
+    if size.narrow:
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     ax.set_xlabel("")
     ax.set_ylabel("")

@@ -15,11 +15,12 @@ from wsp_analysis.data import periods
 from wsp_analysis.report import charts
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report import tables as datatables
+from wsp_analysis.report.assurance import quarterly_action_details, section11_details
 from wsp_analysis.report.assurance import quarterly_actions as actions  # noqa: F401
 from wsp_analysis.report.assurance import quarterly_section11 as section11  # noqa: F401
 from wsp_analysis.report.messages import quarterly as messages
 from wsp_analysis.report.messages.quarterly import BUDGET_SECTIONS, THEMES_DIFFER, spans, themes
-from wsp_analysis.report.sections import Section, get, numerator, section, title, value  # noqa: F401
+from wsp_analysis.report.sections import Section, details, get, numerator, section, title, value  # noqa: F401
 
 key_messages = messages.key_messages
 
@@ -48,7 +49,7 @@ def audits(reg: Register, year: str, quarter: str) -> Section:
         chart = charts.table_bars(table, scale, cols[1], f"{quarter} audit round: {themes(reg, year, (quarter,))}",
                                   "Cases graded in the quarter (number)",
                                   f"Bar chart of audit grades in {quarter} {year}.")
-    return section(msgs, chart, [table])
+    return section(msgs, chart, [table], said=key_messages(reg, year, quarter))
 
 
 def _comparison(reg: Register, figs, year: str, quarter: str, caption: str) -> datatables.DataTable:
@@ -78,7 +79,7 @@ def training(reg: Register, year: str, quarter: str) -> Section:
         chart = charts.table_bars(table, shown, quarter, f"Training in {quarter} {year}",
                                   "Places, bookings and attendance in the quarter (number)",
                                   f"Bar chart of training in {quarter} {year}.")
-    return section(msgs, chart, [table])
+    return section(msgs, chart, [table], said=key_messages(reg, year, quarter))
 
 
 def referrals(reg: Register, year: str, quarter: str) -> Section:
@@ -97,7 +98,7 @@ def referrals(reg: Register, year: str, quarter: str) -> Section:
         chart = charts.table_bars(table, shown, quarter, f"Referrals in {quarter} {year}",
                                   "Referrals and reviews in the quarter (number)",
                                   f"Bar chart of referrals in {quarter} {year}.")
-    return section(msgs, chart, [table])
+    return section(msgs, chart, [table], said=key_messages(reg, year, quarter))
 
 
 def budget(reg: Register, year: str, quarter: str) -> Section:
@@ -121,4 +122,11 @@ def budget(reg: Register, year: str, quarter: str) -> Section:
         chart = charts.table_paired_bars(table, names, cols[1:3], f"Budget to the end of {quarter} {year}",
                                          "Spending and income to date: profiled budget and actual (£)",
                                          f"Bar chart of budget and actual to {quarter} {year}.")
-    return section(msgs, chart, [table])
+    return section(msgs, chart, [table], said=key_messages(reg, year, quarter))
+
+
+def appendix(reg: Register, year: str, quarter: str) -> list:
+    """The quarterly report's appendix, after its sections: the year to date's actions by source, each action
+    and by agency, and the Section 11 round's details, each area under its own heading."""
+    return details([("Actions from audits and reviews", quarterly_action_details(reg, year, quarter), []),
+                    ("Section 11 self-assessments", section11_details(reg, year, quarter), [])])

@@ -19,6 +19,7 @@ from wsp_analysis.calc.register import Register, is_missing
 from wsp_analysis.data import periods
 from wsp_analysis.publish import manifest
 from wsp_analysis.report import format as fmt
+from wsp_analysis.report import glance
 from wsp_analysis.report import messages as narrative
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.annual import audit_years
@@ -157,3 +158,47 @@ def manifest_part(folder: str | Path, reg: Register, year: str, quarter: str | N
     software += [[name, v or "[x]"] for name, v in manifest.dependencies().items()]
     software_table = datatables.build("Software that computed this report", software, ["Software", "Version"])
     return _part(msgs, [files_table, software_table])
+
+
+def tiles(reg: Register, year: str, quarter: str | None = None) -> list[glance.Tile]:
+    """At a glance for the scrutineer: of the printed figures transcribed from the published report, how many
+    match ours, differ, print percentage points as a percent, or cannot be derived (the reconcile.* figures).
+    Empty when none is transcribed."""
+    period = periods.period_label(year, quarter)
+    rows = reg.get("reconcile.rows", period) if ("reconcile.rows", period) in reg else None
+    if rows is None or rows.missing or not rows.value:
+        return []
+    v = {k: reg.value(f"reconcile.{k}", period) if (f"reconcile.{k}", period) in reg else None
+         for k in ("match", "differs", "percent_for_points", "not_derivable")}
+    of_all = f"Of the {fmt.count(rows.value)} printed figures transcribed"
+    t = glance.Tile
+    return [
+        t("Match", fmt.count(v["match"]), "match ours after the report's rounding", of_all, "fine", "Reproduced",
+          "the printed figure is ours"),
+        t("Differ", fmt.count(v["differs"]), narrative.plural(v["differs"], "differs", "differ") + " from ours", of_all,
+          "attention" if v["differs"] else "fine", "Needs attention" if v["differs"] else "Reproduced",
+          "a printed figure the data does not give" if v["differs"] else "none differs"),
+        t("Points as percent", fmt.count(v["percent_for_points"]), "print a change in percentage points as a "
+          "percent", of_all, "watch" if v["percent_for_points"] else "fine",
+          "Worth watching" if v["percent_for_points"] else "Reproduced",
+          "the words misstate the size of the change" if v["percent_for_points"] else "none"),
+        t("Not derivable", fmt.count(v["not_derivable"]), "cannot be derived from the data", of_all, "info",
+          "For information", "not in the data, or not available"),
+    ]
+
+
+def at_a_glance(reg: Register, year: str, quarter: str | None = None) -> Part:
+    """The scrutiny report's tiles and its overall judgement in words, or one sentence when no printed figure
+    is transcribed."""
+    shown = tiles(reg, year, quarter)
+    if not shown:
+        return _part(["No printed figure is transcribed, so there is nothing to reconcile at a glance."], [])
+    n = {t.area: t.headline for t in shown}
+    differs, points = reg.value("reconcile.differs", periods.period_label(year, quarter)), \
+        reg.value("reconcile.percent_for_points", periods.period_label(year, quarter))
+    summary = (f"{n['Match']} printed figures are reproduced from the data; "
+               + (f"{narrative.number(differs)} {narrative.plural(differs, 'differs', 'differ')} from it and needs "
+                  "checking" if differs else "none differs from it")
+               + (f", and {narrative.number(points)} {narrative.plural(points, 'prints', 'print')} a change in "
+                  "percentage points as a percent." if points else "."))
+    return Section(glance.block(shown, summary), None)

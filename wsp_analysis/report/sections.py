@@ -8,6 +8,7 @@ available, no chart whose table is not shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from wsp_analysis.calc.register import Register, is_missing
 from wsp_analysis.data import periods
@@ -23,7 +24,7 @@ class Section:
     written from them); `tables` holds the same tables as HTML, in the same order, the chart's own first.
     `sentences` are the messages as plain strings."""
 
-    messages: blocks.Html
+    messages: blocks.Html | None  # None when the key messages already said everything
     chart: charts.Chart | None
     tables: list[blocks.Html] = field(default_factory=list)
     data: list[DataTable] = field(default_factory=list)
@@ -48,15 +49,34 @@ def has_values(table: DataTable) -> bool:
     return False
 
 
-def section(messages: list[str], chart: charts.Chart | None = None, data: list[DataTable] = ()) -> Section:
+def section(messages: list[str], chart: charts.Chart | None = None, data: list[DataTable] = (),
+            said: list[str] = ()) -> Section:
     """A Section from its messages, chart and tables, keeping the rules every section keeps: each message
-    once; a table with no rows, or with no value in any row (all [x]), left out (a spreadsheet cannot hold
+    once, and none the page has `said` already (its key messages: a section opens with what they do not
+    say); a table with no rows, or with no value in any row (all [x]), left out (a spreadsheet cannot hold
     an empty table, and a reader learns nothing from one); a chart left out when its table is."""
     kept = [d for d in data if len(d.frame) and has_values(d)]
     if chart is not None and chart.table not in {d.title for d in kept}:
         chart = None
-    said = unique(messages)
-    return Section(blocks.bullets(said), chart, [blocks.table(d) for d in kept], kept, tuple(said))
+    shown = [m for m in unique(messages) if m not in set(said)]
+    return Section(blocks.bullets(shown) if shown else None, chart, [blocks.table(d) for d in kept], kept,
+                   tuple(shown))
+
+
+def details(parts: list[tuple[str, list[DataTable], list[str]]]) -> list:
+    """The appendix of detailed tables: for each area (its name, its tables and any messages that belong with
+    them) with something to show, a heading, the messages and the tables (the same rules as a section's:
+    no empty or all-[x] table). What the notebook displays after the sections, in order."""
+    out = []
+    for area, data, notes in parts:
+        kept = [d for d in data if len(d.frame) and has_values(d)]
+        if not kept and not notes:
+            continue
+        out.append(blocks.heading(area, 3))
+        if notes:
+            out.append(blocks.bullets(unique(notes)))
+        out += [blocks.table(d) for d in kept]
+    return out
 
 
 def numerator(reg: Register, id_: str, period: str):
@@ -65,22 +85,47 @@ def numerator(reg: Register, id_: str, period: str):
     return None if f is None else f.numerator
 
 
+def release(status: str | None = None, published: str | None = None, next_update: str | None = None) -> dict:
+    """How a run is released, as the page, its printed pages and the spreadsheets' cover say it: status ("draft"
+    unless "final"), the publication date (YYYY-MM-DD; today's, the render date, unless given) and the next
+    update (a YYYY-MM-DD date, or words as typed; None when not given), each also in words."""
+    status = (status or "draft").lower()
+    day = date.fromisoformat(published) if published else date.today()
+
+    def words(d: str | None) -> str | None:
+        try:
+            return fmt.date_words(date.fromisoformat(d)) if d else None
+        except ValueError:
+            return d  # words such as "March 2025", as typed
+    return {"status": status, "published": day.isoformat(), "published_words": fmt.date_words(day),
+            "next_update": next_update or None, "next_update_words": words(next_update)}
+
+
 def title(reg: Register, year: str, quarter: str | None = None, kind: str | None = None,
-          status: str = "draft") -> blocks.Html:
+          status: str | None = None, published: str | None = None, next_update: str | None = None) -> blocks.Html:
     """The report's title and what it covers. The rendered report's header is built from the data this
-    carries (partnership, period, status), so the HTML has exactly one h1 whatever the notebook shows.
-    `kind` names the report ("annual", "quarterly", "publication", "scrutiny"; by default annual, or
-    quarterly when a quarter is given)."""
+    carries (partnership, period, status, publication date, next update, contact), so the HTML has exactly
+    one h1 whatever the notebook shows. `kind` names the report ("annual", "quarterly", "publication",
+    "scrutiny"; by default annual, or quarterly when a quarter is given); `status`, `published` and
+    `next_update` are the run's (see release)."""
     p = reg.partnership
     kind = kind or ("quarterly" if quarter else "annual")
     period = periods.period_label(year, quarter)
     heading = f"{p.name}: {kind} report {period}"
     notice = ("<p><strong>Synthetic data:</strong> every figure in this report is generated, not real.</p>"
               if p.synthetic else "")
-    meta = {"title": heading, "partnership": p.name, "period": period,
-            "period_description": periods.describe(year, quarter), "kind": kind, "status": status,
-            "statutory_partners": list(p.statutory_partners), "synthetic": bool(p.synthetic)}
-    return blocks.Titled(f"<h1>{blocks.html.escape(heading)}</h1>"
-                         f"<p>Data for {blocks.html.escape(periods.describe(year, quarter))}. "
-                         f"Statutory partners: {blocks.html.escape(', '.join(p.statutory_partners))}.</p>{notice}",
+    rel = release(status, published, next_update)
+    contact = p.contact
+    meta = {"title": heading, "partnership": p.name, "short_name": p.short_name, "period": period,
+            "period_description": periods.describe(year, quarter), "kind": kind, **rel,
+            "statutory_partners": list(p.statutory_partners), "synthetic": bool(p.synthetic),
+            "contact": None if contact is None else {"name": contact.name, "email": contact.email,
+                                                     "website": contact.website, "text": contact.describe()},
+            "glossary": [list(t) for t in p.glossary]}
+    e = blocks.html.escape
+    more = f"Published {rel['published_words']}" + (f"; next update {rel['next_update_words']}"
+                                                     if rel["next_update_words"] else "")
+    return blocks.Titled(f"<h1>{e(heading)}</h1>"
+                         f"<p>Data for {e(periods.describe(year, quarter))}. "
+                         f"Statutory partners: {e(', '.join(p.statutory_partners))}. {e(more)}.</p>{notice}",
                          meta)

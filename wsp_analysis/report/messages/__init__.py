@@ -27,8 +27,9 @@ from wsp_analysis.report.messages.training import impact, training  # noqa: F401
 
 def key_messages(reg: Register, year: str) -> list[str]:
     """The annual report's key messages: the first message of each area with data in the year (audits,
-    training, referrals, budget), then one message naming every area with none (list of str)."""
-    areas = {"audits": audits, "training": training, "referrals": referrals, "budget": budget}
+    training, referrals, budget, actions), then one message naming every area with none (list of str).
+    Sections leave them out: each is said once on the page."""
+    areas = {"audits": audits, "training": training, "referrals": referrals, "budget": budget, "actions": actions}
     out = [first(reg, year)[0] for family, first in areas.items() if reg.has_data(family, year)]
     missing = missing_areas(reg, {f: year for f in AREA_NAMES}, year)
     return unique(out + ([missing] if missing else []))

@@ -177,7 +177,7 @@ def section11(reg: Register, year: str, quarter: str | None = None) -> list[str]
     if known(attended) and attended.value:
         out.append(f"The Section 11 assurance {plural(len(dates), 'event', 'events')} {event} "
                    f"{plural(len(dates), 'was', 'were')} attended by {number(attended.value)} "
-                   f"{plural(attended.value, 'organisation', 'organisations')}, listed below.")
+                   f"{plural(attended.value, 'organisation', 'organisations')}, listed in the appendix.")
     prev = previous_round(reg, period, suffix)
     if agencies.missing:
         if known(attended) and attended.value:
@@ -229,6 +229,6 @@ def section11(reg: Register, year: str, quarter: str | None = None) -> list[str]
                   f"{change_in_points(change.value)} since the {prev} round"))
         test = g("section11.test.grade_mix")
         if known(test):
-            msg += f". The change in the mix of grades is {verdict(test.value, 'Fisher' + chr(39) + 's exact test')}"
+            msg += ". " + sentence(verdict(test.value, "Fisher's exact test", "the mix of grades changed"))
         out.append(msg + ".")
     return out

@@ -10,7 +10,7 @@ from wsp_analysis.calc.register import Register, is_missing, slug
 from wsp_analysis.data import periods
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report.messages.common import (change_in_points, get, interval, known, listing, no_data, number,
-                                                 of, p_value, plural, verdict)
+                                                 of, p_value, plural, sentence, verdict)
 
 FISHER = "Fisher's exact test"
 
@@ -49,8 +49,8 @@ def _trend(reg: Register, scale, year: str) -> str | None:
         way = "better" if last < first else "worse"
         return (f"Across {span}, grades have moved towards {way} ones by more than chance alone would be likely to "
                 f"produce (linear-by-linear trend test, {p_value(trend.value)}).")
-    return (f"Across {span}, any steady drift in grades is within what chance alone could produce at this sample "
-            f"size (linear-by-linear trend test, {p_value(trend.value)}).")
+    return (f"Across {span}, there are too few audits to tell whether grades are drifting steadily better or worse "
+            f"(linear-by-linear trend test, {p_value(trend.value)}).")
 
 
 def audits(reg: Register, year: str) -> list[str]:
@@ -80,18 +80,19 @@ def audits(reg: Register, year: str) -> list[str]:
                        if fmt.up_down(change.value) != "unchanged" else f"the same share as in {prev}") + "."
         word = "fall" if change.value < 0 else "rise" if change.value > 0 else "difference"
         if prev_share.denominator is None or published:
-            whose = ("Neither year's counts are published" if prev_share.denominator is None and published else
-                     "That year's counts are not published" if prev_share.denominator is None else
-                     f"The {year} counts are not published")
-            msg += f" {whose}, so whether the {word} is larger than chance alone could produce cannot be tested."
+            whose = ("neither year's counts are published" if prev_share.denominator is None and published else
+                     f"{prev}'s counts are not published" if prev_share.denominator is None else
+                     f"{year}'s counts are not published")
+            msg += f" Whether the {word} is more than chance cannot be tested: {whose}."
         elif known(mix):
-            msg += f" The change in the mix of grades is {verdict(mix.value, FISHER)}."
+            msg += " " + sentence(verdict(mix.value, FISHER, "the mix of grades changed", "audits")) + "."
         out.append(msg)
     if share.interval:
-        msg = (f"With {number(share.denominator)} audits the share is uncertain: the 95% interval for the share graded "
-               f"{g.lower()} runs {interval(share)}.")
+        msg = (f"With only {number(share.denominator)} audits, the true share graded {g.lower()} could plausibly be "
+               f"anywhere {interval(share)} (the 95% interval).")
         if prev_share is not None and prev_share.interval:
-            msg += f" In {prev} it ran {interval(prev_share)} {of(prev_share.numerator, prev_share.denominator)}."
+            msg += (f" In {prev} the interval ran {interval(prev_share)} "
+                    f"{of(prev_share.numerator, prev_share.denominator)}.")
         elif known(prev_share):
             msg += f" The {prev} share was published without its counts, so it has no interval."
         out.append(msg)
@@ -151,10 +152,10 @@ def inference(reg: Register, year: str) -> list[str]:
     text = (f"The grades for {listing([r.year for r in rows])} were published as percentages without counts"
             + (f" ({listing(odd)}, through rounding)" if odd else "") + ".")
     if fitted:
-        text += (" As an inference, not data: the smallest counts that round to them are "
+        text += (f" As an inference, not data: the smallest counts ({'/'.join(scale)}, of the year's total) that "
+                 "round to them, rounding half up, are "
                  + listing([f"{counts_text(r.half_up)} in {r.year}" for r in fitted])
-                 + f" ({'/'.join(scale)}, rounding half up). The real totals may be larger; these are only the "
-                   "smallest that fit.")
+                 + ". The real totals may be larger; these are only the smallest that fit.")
     none = [r.year for r in rows if r not in fitted]
     if none:
         text += (f" No counts of up to {search_bound(reg) or fmt.NOT_AVAILABLE} audits round to the percentages "
@@ -167,11 +168,13 @@ def inference(reg: Register, year: str) -> list[str]:
         these = f"{counts_text(assumed[prev])} in {prev}"
         if year in assumed:  # the year itself published as percentages: its counts are assumed too
             these += f" and {counts_text(assumed[year])} in {year}"
-        out.append(f"If the counts were {these}, the change in the grade mix to {year} would be "
-                   f"{verdict(mix.value, FISHER)}.")
+        said = verdict(mix.value, FISHER, f"the mix of grades changed from {prev} to {year}", "audits")
+        out.append(f"If the counts were {these}, " + said.replace("there are", "there would be", 1) + ".")
     trend = get(reg, "consistency.test.grade_trend", year)
     if known(trend):
         first, last = min(found["year"]), year if year in assumed else prev
-        out.append(f"If the counts were those for {first} to {last}, any steady drift in grades from {first} to {year} "
-                   f"would be {verdict(trend.value, 'linear-by-linear trend test')}.")
+        said = verdict(trend.value, "linear-by-linear trend test",
+                       f"grades drifted steadily better or worse from {first} to {year}", "audits")
+        out.append(f"If the counts were those for {first} to {last}, " + said.replace("there are", "there would be", 1)
+                   + ".")
     return out

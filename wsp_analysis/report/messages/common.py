@@ -10,9 +10,10 @@ One rule set, applied by the functions here and by nothing else:
 - Money is whole pounds with its direction in words: "£192,908 over budget", "a deficit of
   £116,671"; adverse or favourable is said, not left to a sign. A variance percent under 10%
   keeps one decimal, so that 2.4% (amber) never reads as "2%" beside a 2% threshold.
-- A change is called significant only when its test gives p < 0.05; otherwise the words say it is
-  within what chance alone could produce at this sample size. A change that cannot be tested
-  (counts not published) says so and why.
+- A change is called significant only when its test gives p < 0.05; otherwise the words say that
+  there are too few cases to tell, or that a difference this size could be chance. The meaning comes
+  first, the test and its p-value after, in brackets. A change that cannot be tested (counts not
+  published) says so and why.
 - A figure that is not available is said to be not available ([x]), never 0; an area with no data
   in the period says so in one sentence (no_data), and nothing else about it.
 """
@@ -124,12 +125,19 @@ def p_value(p) -> str:
     return f"p = {text}"
 
 
-def verdict(p, test: str) -> str:
-    """Whether a change is larger than chance alone would be likely to produce, in words, naming the test.
-    Significant only when p < 0.05."""
+def verdict(p, test: str, change: str = "the figures really changed", few: str | None = None) -> str:
+    """What a test says, in words first and the test and p-value after (a clause, lower case): `change` is
+    what it tests ("the mix of grades changed"). Significant only when p < 0.05: "the mix of grades changed
+    by more than chance alone would be likely to produce (Fisher's exact test, p = 0.01)". Otherwise, with
+    `few` (what there are few of, "audits"): "there are too few audits to tell whether the mix of grades changed
+    (Fisher's exact test, p = 0.27)"; without: "no clear sign that ...: a difference this size could be
+    chance alone (...)"."""
+    said = f"({test}, {p_value(p)})"
     if stats.significant(p):
-        return f"larger than chance alone would be likely to produce ({test}, {p_value(p)})"
-    return f"within what chance alone could produce at this sample size ({test}, {p_value(p)})"
+        return f"{change} by more than chance alone would be likely to produce {said}"
+    if few:
+        return f"there are too few {few} to tell whether {change} {said}"
+    return f"no clear sign that {change}: a difference this size could be chance alone {said}"
 
 
 def interval(fig: Figure) -> str:

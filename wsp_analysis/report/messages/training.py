@@ -23,7 +23,7 @@ def _rate_change(reg: Register, year: str, key: str, name: str) -> str | None:
         return f"The {name} for {prev} is not available {fmt.NOT_AVAILABLE}, so no change can be tested."
     text = f"The {name} was {change_in_points(ch.value, before.value, prev)} {of(before.numerator, before.denominator)}"
     if known(test):
-        text += f", a change {verdict(test.value, 'two-proportion z-test')}"
+        text += f"; {verdict(test.value, 'two-proportion z-test', 'the rate really changed')}"
     return text + "."
 
 
