@@ -51,9 +51,13 @@ def test_p_values_and_the_significance_rule():
     assert narrative.p_value(0.0214) == "p = 0.021"
     assert narrative.p_value(0.0004) == "p < 0.001"
     assert narrative.p_value(0.0496) == "p < 0.05"  # never rounded up to 0.05 when below it
-    assert narrative.verdict(0.0496, "t") == "larger than chance alone would be likely to produce (t, p < 0.05)"
-    assert narrative.verdict(0.05, "t") == ("within what chance alone could produce at this sample size "
-                                            "(t, p = 0.050)")  # 0.05 itself is not below 0.05
+    # the meaning first, the test and its p-value after
+    assert narrative.verdict(0.0496, "t", "the mix changed") == ("the mix changed by more than chance alone would be "
+                                                                 "likely to produce (t, p < 0.05)")
+    assert narrative.verdict(0.05, "t", "the mix changed", "audits") == (
+        "there are too few audits to tell whether the mix changed (t, p = 0.050)")  # 0.05 itself is not below 0.05
+    assert narrative.verdict(0.3, "t", "the rate changed") == (
+        "no clear sign that the rate changed: a difference this size could be chance alone (t, p = 0.30)")
 
 
 def test_listing():
@@ -68,11 +72,10 @@ def test_audit_messages(register, walsall):
     msgs = narrative.audits(register, Y)
     assert msgs == [
         "20% of multi-agency audits were graded good (4 of 20), down 15 percentage points from 35% in 2022-23. "
-        "That year's counts are not published, so whether the fall is larger than chance alone could produce "
-        "cannot be tested.",
+        "Whether the fall is more than chance cannot be tested: 2022-23's counts are not published.",
         # Wilson 95% interval for 4 of 20 is 0.0807 to 0.4160
-        "With 20 audits the share is uncertain: the 95% interval for the share graded good runs from 8% to 42%. "
-        "The 2022-23 share was published without its counts, so it has no interval.",
+        "With only 20 audits, the true share graded good could plausibly be anywhere from 8% to 42% (the 95% "
+        "interval). The 2022-23 share was published without its counts, so it has no interval.",
         "Whether grades have moved steadily in one direction over the years cannot be tested: a trend test needs "
         "counts for at least three years, and one year has published counts.",
         "Other grades: 0% outstanding (0 of 20); 80% requires improvement (16 of 20), up 30 percentage points; "
@@ -132,18 +135,20 @@ def test_inference_messages_say_if_the_counts_were(register):
     msgs = narrative.inference(register, Y)
     assert "0/7/10/3 of 20 in 2022-23" in msgs[0] and "1/14/7/1 of 23 in 2020-21" in msgs[0]
     assert "2019-20's add to 101%" in msgs[0] and "inference, not data" in msgs[0]
-    assert msgs[1] == ("If the counts were 0/7/10/3 of 20 in 2022-23, the change in the grade mix to 2023-24 would be "
-                       "within what chance alone could produce at this sample size (Fisher's exact test, p = 0.087).")
+    assert msgs[1] == ("If the counts were 0/7/10/3 of 20 in 2022-23, there would be too few audits to tell whether "
+                       "the mix of grades changed from 2022-23 to 2023-24 (Fisher's exact test, p = 0.087).")
     assert msgs[2].startswith("If the counts were those for 2019-20 to 2022-23") and "trend test" in msgs[2]
 
 
 def test_key_messages_one_per_section_then_the_areas_without_data(register):
     msgs = narrative.key_messages(register, Y)
-    assert len(msgs) == 5
+    assert len(msgs) == 6
     assert msgs[0].startswith("20% of multi-agency audits were graded good (4 of 20)")
     assert msgs[3].startswith("Spending was £567,721 against a budget of £374,813: £192,908 (51%) over budget")
+    assert msgs[4] == ("Audits and reviews raised 10 actions in 2023-24: five completed, two ongoing and three whose "
+                       "status is not stated.")
     # Walsall records no evaluation forms: said once, in the key messages, never as 0
-    assert msgs[4] == ("The data holds nothing for 2023-24 on training impact (evaluation forms): its figures are not "
+    assert msgs[5] == ("The data holds nothing for 2023-24 on training impact (evaluation forms): its figures are not "
                        "available [x].")
 
 
@@ -160,10 +165,10 @@ def test_demoshire_audit_change_is_tested(demo):
     msgs = narrative.audits(reg, Y)
     # 2023-24: 12 of 20 good; 2022-23: 10 of 20. Fisher's exact test on the 2 x 4 grade mix, p = 0.266
     assert msgs[0] == ("60% of multi-agency audits were graded good (12 of 20), up 10 percentage points from 50% in "
-                       "2022-23. The change in the mix of grades is within what chance alone could produce at this "
-                       "sample size (Fisher's exact test, p = 0.27).")
-    assert msgs[1] == ("With 20 audits the share is uncertain: the 95% interval for the share graded good runs from "
-                       "39% to 78%. In 2022-23 it ran from 30% to 70% (10 of 20).")
+                       "2022-23. There are too few audits to tell whether the mix of grades changed (Fisher's exact "
+                       "test, p = 0.27).")
+    assert msgs[1] == ("With only 20 audits, the true share graded good could plausibly be anywhere from 39% to 78% "
+                       "(the 95% interval). In 2022-23 the interval ran from 30% to 70% (10 of 20).")
     assert msgs[2] == ("Across the five years with counts (2019-20 to 2023-24), grades have moved towards better ones "
                        "by more than chance alone would be likely to produce (linear-by-linear trend test, "
                        "p = 0.021).")
@@ -172,9 +177,9 @@ def test_demoshire_audit_change_is_tested(demo):
 def test_demoshire_attendance_change_and_impact(demo):
     _, reg = demo
     msgs = narrative.training(reg, Y)
-    assert msgs[1] == ("The attendance rate was down one percentage point from 82% in 2022-23 (1,283 of 1,558), a "
-                       "change within what chance alone could produce at this sample size (two-proportion z-test, "
-                       "p = 0.58).")
+    assert msgs[1] == ("The attendance rate was down one percentage point from 82% in 2022-23 (1,283 of 1,558); no "
+                       "clear sign that the rate really changed: a difference this size could be chance alone "
+                       "(two-proportion z-test, p = 0.58).")
     msgs = narrative.impact(reg, Y)
     assert msgs[-3] == ("Delegates' self-rated knowledge (on a scale of one to five) rose by 0.69 points on average "
                         "by the end of their course, among the 1,217 who rated it before and after; 61% rated it "

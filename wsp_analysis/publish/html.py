@@ -116,7 +116,7 @@ def prepare(nb, title: str, status: str | None = None, provenance: dict | None =
     has_tables = number > 0  # the reference spreadsheets are written only for a page with tables
     downloads = [{"href": "figures.csv", "what": "every figure, unrounded"}]
     if has_tables:
-        downloads += [{"href": "tables.xlsx", "what": "tables, Excel"}, {"href": "tables.ods", "what": "tables, ODS"}]
+        downloads += [{"href": "tables.xlsx", "what": "tables, Excel"}, {"href": "tables.ods", "what": "tables, OpenDocument"}]
     downloads.append({"href": "report.ipynb", "what": "the notebook, with code"})
     published = facts.get("published_words")
     running = " · ".join(x for x in (facts.get("partnership"), f"{facts.get('kind', '')} report "

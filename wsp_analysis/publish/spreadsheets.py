@@ -8,7 +8,9 @@ header row) with its title, notes referenced as [note N], shorthand ([x], [z], [
 units in the column headers, and no blank cells.
 
 `layout` decides every sheet's lines and table once; XlsxWriter writes it as .xlsx and odfpy (the
-library pandas itself uses for ODS) as .ods, so the two hold the same cells. Text from the data (a
+library pandas itself uses for ODS) as .ods, so the two hold the same cells, formatted the same way:
+thousands separators, whole numbers for counts and pounds, one decimal for percentages (each column's
+unit once, in its header), and the contents' sheet names linked to their sheets. Text from the data (a
 course, a theme, a partnership's name) is written exactly as typed: every text cell is written as a
 string, never read as a formula, a link or markup. (ONS's gptables, used before, reads `[text](target)`
 in any cell as a link and `$$x$$` as a note marker, and refuses a cell of symbols only, with no way
@@ -24,10 +26,11 @@ import nbformat
 import pandas as pd
 import xlsxwriter
 from odf import teletype
+from odf.number import Number, NumberStyle
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import P
+from odf.text import A, P
 
 from wsp_analysis.report import blocks
 from wsp_analysis.publish import html as export
@@ -50,6 +53,21 @@ class Sheet:
     def frame(self) -> pd.DataFrame:
         return self.table.sheet_frame()
 
+    @property
+    def kinds(self) -> list[list[str]]:
+        return self.table.sheet_kinds()
+
+
+# Decimal places of each kind of number as the sheets show it (format.sheet_value rounds to the same), with
+# thousands separators: counts and pounds whole, percentages to one decimal.
+DECIMALS = {"count": 0, "gbp": 0, "proportion": 1, "percent": 1, "decimal": 2, "p_value": 4}
+
+
+def number_format(kind: str) -> str:
+    """The Excel number format of a kind of number: "#,##0", "#,##0.0", ..."""
+    places = DECIMALS.get(kind, 0)
+    return "#,##0" + ("." + "0" * places if places else "")
+
 
 def _notes(tables: list[DataTable]) -> tuple[list[Sheet], pd.DataFrame]:
     """One sheet per table, and the notes table: each distinct note once, numbered in order of use."""
@@ -67,10 +85,19 @@ def _notes(tables: list[DataTable]) -> tuple[list[Sheet], pd.DataFrame]:
 
 
 def _cover_lines(facts: dict, title: str) -> tuple[list[str], list[str]]:
+    """The cover's introductory lines (what the tables are, the period and the release facts as the report
+    page gives them: status, publication date, next update, contact) and its lines about the data."""
     intro = [f"These are the tables of {title}, one table to a sheet."]
     if facts.get("period_description"):
         intro.append(f"Period: {facts['period_description']}.")
-    intro.append(f"Status: {(facts.get('status') or 'draft').capitalize()}.")
+    status = (facts.get("status") or "draft").lower()
+    intro.append(f"Status: {export.STATUS_TEXT.get(status, status.capitalize())}.")
+    if facts.get("published_words"):
+        intro.append(f"Published: {facts['published_words']}.")
+    if facts.get("next_update_words"):
+        intro.append(f"Next update: {facts['next_update_words']}.")
+    if facts.get("contact"):
+        intro.append(f"Contact: {facts['contact']['text']}.")
     about = ["The Contents sheet lists the tables; the Notes sheet holds the notes that tables refer to as "
              "[note 1] and so on.", ROUNDING,
              "Shorthand used in the tables: " + "; ".join(f"{s} {v}" for s, v in SYMBOLS.items()) + "."]
@@ -91,6 +118,7 @@ class Page:
     frame: pd.DataFrame | None = None
     table_name: str | None = None  # the Excel table's name (letters, digits and _)
     links: bool = False  # the contents: each first-column cell names a sheet, and links to it
+    kinds: list[list[str]] | None = None  # each table cell's kind of number (format.KINDS), for its format
 
 
 def layout(sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) -> list[Page]:
@@ -112,7 +140,8 @@ def layout(sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) ->
     for s in sheets:
         refs = "".join(f"[note {numbers[r]}]" for r in s.notes)
         pages.append(Page(s.name, ((f"{s.title} {refs}", "title"), (TABLE_NOTE, "text"),
-                                   (f"Source: {title}, figures.csv", "text")), s.frame, s.name.lower()))
+                                   (f"Source: {title}, figures.csv", "text")), s.frame, s.name.lower(),
+                          kinds=s.kinds))
     return pages
 
 
@@ -157,6 +186,7 @@ def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str,
     cover_text = wb.add_format(base)  # the cover's prose wraps in its wide column
     header = {a: wb.add_format({**base, "bold": True, "bottom": 1, "align": a}) for a in ("left", "right")}
     cell = {a: wb.add_format({**base, "align": a}) for a in ("left", "right")}
+    numbers = {kind: wb.add_format({**base, "align": "right", "num_format": number_format(kind)}) for kind in DECIMALS}
     link = wb.add_format({**base, "align": "left", "font_color": "#0000FF", "underline": 1})
     for page in layout(sheets, notes, title, facts):
         ws = wb.add_worksheet(page.name)
@@ -174,7 +204,8 @@ def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str,
                 if page.links and j == 0:
                     ws.write_url(i, j, f"internal:'{v}'!A1", link, string=str(v))  # our own sheet names
                 elif _is_number(v):
-                    ws.write_number(i, j, v, cell[aligns[j]])
+                    kind = page.kinds[i - top - 1][j] if page.kinds else "text"
+                    ws.write_number(i, j, v, numbers.get(kind, cell[aligns[j]]))
                 else:
                     ws.write_string(i, j, _text(v), cell[aligns[j]])
         # The table's header row is written by add_table, as text, from these names.
@@ -185,7 +216,7 @@ def write_xlsx(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str,
     return path
 
 
-def _ods_cell(value, style=None) -> TableCell:
+def _ods_cell(value, style=None, link: str | None = None) -> TableCell:
     if _is_number(value):
         cell = TableCell(valuetype="float", value=value)
     else:
@@ -193,21 +224,41 @@ def _ods_cell(value, style=None) -> TableCell:
     if style is not None:
         cell.setAttribute("stylename", style)
     para = P()
-    # teletype keeps runs of spaces, tabs and line breaks as typed (plain text in ODF collapses them)
-    teletype.addTextToElement(para, _text(value))
+    if link:  # the contents: a sheet name that links to its sheet, as in the xlsx
+        para.addElement(A(href=link, text=_text(value)))
+    else:
+        # teletype keeps runs of spaces, tabs and line breaks as typed (plain text in ODF collapses them)
+        teletype.addTextToElement(para, _text(value))
     cell.addElement(para)
     return cell
 
 
-def _ods_row(values, style=None) -> TableRow:
+def _ods_row(values, style=None, styles=None, links=False) -> TableRow:
+    """A row of cells: `style` for all, or `styles` one per cell (a number's format); with `links`, the first
+    cell links to the sheet it names."""
     row = TableRow()
-    for v in values:
-        row.addElement(_ods_cell(v, style))
+    for j, v in enumerate(values):
+        link = f"#{v}.A1" if links and j == 0 else None
+        row.addElement(_ods_cell(v, styles[j] if styles else style, link))
     return row
 
 
+def _ods_number_styles(doc) -> dict[str, Style]:
+    """A cell style per kind of number, each with its data style: thousands separators and DECIMALS places."""
+    out = {}
+    for kind, places in DECIMALS.items():
+        data = NumberStyle(name=f"n_{kind}")
+        data.addElement(Number(decimalplaces=places, minintegerdigits=1, grouping="true"))
+        doc.automaticstyles.addElement(data)
+        cell = Style(name=f"c_{kind}", family="table-cell", datastylename=f"n_{kind}")
+        doc.automaticstyles.addElement(cell)
+        out[kind] = cell
+    return out
+
+
 def write_ods(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, facts: dict) -> Path:
-    """The same workbook as ODS, from the same layout: every text cell a string paragraph, as typed."""
+    """The same workbook as ODS, from the same layout: every text cell a string paragraph, as typed; numbers
+    formatted as in the xlsx; the contents' sheet names linked to their sheets."""
     doc = OpenDocumentSpreadsheet()
     styles = {"title": Style(name="heading", family="table-cell"),
               "subtitle": Style(name="subheading", family="table-cell"),
@@ -219,6 +270,7 @@ def write_ods(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, 
     wide.addElement(TableColumnProperties(columnwidth="6cm"))
     for s in (*styles.values(), wide):
         doc.automaticstyles.addElement(s)
+    numbers = _ods_number_styles(doc)
     for page in layout(sheets, notes, title, facts):
         t = Table(name=page.name)
         t.addElement(TableColumn(stylename=wide, numbercolumnsrepeated=1 if page.frame is None
@@ -227,8 +279,10 @@ def write_ods(path: Path, sheets: list[Sheet], notes: pd.DataFrame, title: str, 
             t.addElement(_ods_row([text], styles.get(kind)))
         if page.frame is not None:
             t.addElement(_ods_row([str(c) for c in page.frame.columns], styles["header"]))
-            for row in page.frame.itertuples(index=False):
-                t.addElement(_ods_row(list(row)))
+            for i, row in enumerate(page.frame.itertuples(index=False)):
+                kinds = page.kinds[i] if page.kinds else ["text"] * len(row)
+                t.addElement(_ods_row(list(row), styles=[numbers.get(k) if _is_number(v) else None
+                                                         for k, v in zip(kinds, row)], links=page.links))
         doc.spreadsheet.addElement(t)
     doc.save(str(path))
     return path

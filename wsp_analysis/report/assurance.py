@@ -144,7 +144,8 @@ def section11_tables(reg: Register, year: str, period: str, suffix: str = "") ->
     dates = {fmt.date_words(d) for d in att["event_date"]} if len(att) else set()
     if len(dates) == 1:  # one event: its date once, in the title, not on every row
         out.append(datatables.build(f"Organisations that attended the Section 11 assurance event on {dates.pop()}",
-                                    [[r["organisation"]] for r in att.to_dict("records")], ["Organisation"]))
+                                    [[r["organisation"]] for r in att.to_dict("records")], ["Organisation"],
+                                    row_headers=0))  # a list: its one column is the data, not a row's label
     elif len(att):
         out.append(datatables.build(
             f"Organisations that attended the Section 11 assurance event, {year}",

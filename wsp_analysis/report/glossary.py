@@ -42,10 +42,14 @@ class Term:
         return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", 0 if exact else re.IGNORECASE)
 
 
-# An abbreviation: a word with two or more capitals (RAG, DoLS, SHA-256); a named test: "test" after a name
-# (Fisher's exact test), a hyphenated word (linear-by-linear trend test) or as z-test.
-_ABBREVIATION = re.compile(r"(?<![\w-])[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-\d+)?(?![\w-])")
-_NAMED_TEST = re.compile(r"(?:\b[A-Z][\w'’]*|\b\w+(?:-\w+)+)(?:\s+[\w'’-]+){0,2}?\s+(tests?)\b|\b\w+-(tests?)\b")
+# An abbreviation: a word with two or more capitals (RAG, DoLS, SHA-256), but not a reference code (capitals
+# run into a number of three or more digits, such as a review called DS2023: it names a case, it does not
+# shorten words). A named test: "test" after a name (Fisher's exact test), after a hyphenated word
+# (linear-by-linear trend test), or as z-test; "a test" and "the test" are plain words.
+_ABBREVIATION = re.compile(r"(?<![\w-])(?![A-Z]+\d{3,}(?![\w-]))[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-\d+)?"
+                           r"(?![\w-])")
+_NAMED_TEST = re.compile(r"(?:\b(?!(?:A|An|The|This|That|Each|No|Any)\b)[A-Z][\w'’]*|\b\w+(?:-\w+)+)"
+                         r"(?: [\w'’-]+){0,2}? (tests?)\b|\b\w+-(tests?)\b")
 
 
 def _is_abbreviation(text: str) -> bool:
@@ -108,6 +112,9 @@ ABBREVIATIONS = (
     Term("MASH", "Multi-Agency Safeguarding Hub."),
     Term("YJS", "Youth Justice Service."),
     Term("GP", "General practitioner: a family doctor."),
+    Term("OpenDocument", "The open standard for office files: tables.ods opens in LibreOffice, Excel and most other "
+         "spreadsheet programs."),
+    Term("CPython", "The standard implementation of the Python programming language, which ran the calculations."),
     Term("SHA-256", "A fingerprint of a file's contents: change one character of the file and its fingerprint "
          "changes, so anyone can check that the data files are the ones the report was made from."),
     Term("Q1 to Q4", "The quarters of the financial year: Q1 is April to June, Q2 July to September, Q3 October "

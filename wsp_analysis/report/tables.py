@@ -66,20 +66,31 @@ class DataTable:
         return fmt.symbols_used(c for r in self.display_rows() for c in r)
 
     def sheet_frame(self) -> pd.DataFrame:
-        """The table for a spreadsheet: numbers rounded as displayed, units in the headers (a "Unit" column
-        when one column mixes units), [x] in place of blanks."""
+        """The table for a spreadsheet: numbers rounded as displayed, each column's unit once in its header (a
+        "Unit" column when one column mixes units), [x] in place of blanks."""
         cols, rows = self.columns, []
         for i, row in enumerate(self.frame.itertuples(index=False)):
             cells = [fmt.sheet_value(self._plain(v), self.kind(i, c)) for c, v in zip(cols, row)]
             if self.row_kinds is not None:
                 cells.insert(self.row_headers, _unit_name(self.row_kinds[i]))
             rows.append(cells)
-        headers = [f"{c} ({UNITS[self.kinds[c]]})" if self.kinds.get(c) in UNITS and self.row_kinds is None
-                   else c or ("Row" if j < self.row_headers else f"Column {j + 1}")  # a header is never blank
+        headers = [(_with_unit(c, self.kinds.get(c)) if self.row_kinds is None else c)
+                   or ("Row" if j < self.row_headers else f"Column {j + 1}")  # a header is never blank
                    for j, c in enumerate(cols)]
         if self.row_kinds is not None:
             headers.insert(self.row_headers, "Unit")
         return pd.DataFrame(rows, columns=headers)
+
+    def sheet_kinds(self) -> list[list[str]]:
+        """Each cell's kind (format.KINDS), aligned with sheet_frame's cells (the Unit column is text): how a
+        spreadsheet formats its number (thousands separators, decimals)."""
+        out = []
+        for i in range(len(self.frame)):
+            kinds = [self.kind(i, c) for c in self.columns]
+            if self.row_kinds is not None:
+                kinds.insert(self.row_headers, "text")
+            out.append(kinds)
+        return out
 
     def to_json(self) -> dict:
         return {"title": self.title, "columns": self.columns,
@@ -99,6 +110,15 @@ class DataTable:
         if isinstance(v, str):
             return v
         return None if is_missing(v) else clean(v)
+
+
+def _with_unit(column: str, kind: str | None) -> str:
+    """A header with its unit, once: "Share (%)", "Budget (£)"; a header that already names its unit
+    ("Variance (% of budget)", "Contribution (pounds)") is left as it is, and a blank one blank."""
+    unit = UNITS.get(kind or "")
+    if not column or unit is None or unit in column or {"%": "percent", "£": "pound"}[unit] in column.lower():
+        return column
+    return f"{column} ({unit})"
 
 
 def _unit_name(kind: str) -> str:
