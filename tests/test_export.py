@@ -18,7 +18,7 @@ from wsp_analysis.publish import spreadsheets as reference_tables
 from wsp_analysis.report import annual as sections
 from wsp_analysis.report.tables import DataTable
 
-SHEETS = ["Cover", "Contents", "Notes", *[f"Table_{n}" for n in range(1, 14)]]  # 9, then actions 3 and Section 11 1
+SHEETS = ["Cover", "Contents", "Notes", *[f"Table_{n}" for n in range(1, 14)]]  # 6 in the sections, 7 in the appendix
 
 
 def demo_table() -> DataTable:
@@ -170,14 +170,22 @@ def test_template_page(tmp_path):
     assert html.startswith("<!DOCTYPE html>")
     assert '<html lang="en-GB">' in html
     assert "<title>Demo Partnership: annual report 2023-24</title>" in html
-    assert re.findall(r"<h(\d)", html) == ["1", "2", "2", "2", "3"]  # one h1: title; contents; two sections; h3
+    assert re.findall(r"<h(\d)", html) == ["1", "2", "2", "3", "2"]  # one h1: title; two sections, an h3; glossary
     assert '<h2 id="key-messages">Key messages</h2>' in html and '<h3 id="detail">Detail</h3>' in html
     assert '<a href="#key-messages">Key messages</a>' in html and '<a href="#money">Money</a>' in html
-    assert len(re.findall(r"<section [^>]*class=\"report-section\"", html)) == 2 and html.count("</section>") == 2
+    assert len(re.findall(r"<section [^>]*class=\"report-section\"", html)) == 2 and html.count("</section>") == 3
     assert ">Table 1: Demo measures, 2023-24<" in html and ">Table 2: Demo measures, 2023-24<" in html
     assert "Old title" not in html and "Stray" not in html and "<p>kept</p>" in html
     assert "a warning" not in html and "partnership = " not in html
-    assert "<dd>2023-24 (1 April 2023 to 31 March 2024)</dd>" in html and ">Draft<" in html
+    assert "<span>2023-24 (1 April 2023 to 31 March 2024)</span>" in html and ">Draft<" in html
+    # the glossary explains the [x] and [z] the tables use, each linked from its first use
+    assert '<a href="#glossary">Glossary</a>' in html and '<dt id="term-x">[x]</dt>' in html
+    assert html.count('href="#term-x"') == 1 and html.count('href="#term-z"') == 1
+    # the files beside the page, linked relatively; the running header and page numbers for print
+    for name in ("figures.csv", "tables.xlsx", "tables.ods", "report.ipynb"):
+        assert f'<a href="{name}">{name}</a>' in html
+    assert '@top-left { content: "Demo Partnership: annual report 2023-24";' in html and '@top-right { content: "DRAFT";' in html
+    assert 'content: "Page " counter(page) " of " counter(pages)' in html
     assert "## not a heading" in html
     for banned in ("<script", "http://", "https://", "@import", "<link"):
         assert banned not in html, banned
@@ -213,26 +221,51 @@ def test_xlsx_follows_the_spreadsheet_guidance(rendered):
     assert book.sheetnames == SHEETS
     cover = [c.value for c in book["Cover"]["A"] if c.value]
     assert cover[0] == f"Walsall Safeguarding Partnership: annual report {YEAR}: reference tables"
-    assert "Period: 2023-24 (1 April 2023 to 31 March 2024)." in cover and "Status: Draft." in cover
+    assert "Period: 2023-24 (1 April 2023 to 31 March 2024)." in cover
+    # the release facts as the page gives them
+    assert "Status: Draft: figures may change before the partnership approves it." in cover
+    assert any(re.fullmatch(r"Published: \d{1,2} [A-Z][a-z]+ \d{4}\.", line) for line in cover)
+    assert "Contact: Walsall Safeguarding Partnership, https://www.walsallsp.co.uk." in cover
     contents = [[str(c.value).strip() for c in r] for r in book["Contents"].iter_rows() if r[0].value]
-    assert ["Table_4", "Table 4: Multi-agency training, 2023-24 and 2022-23"] in contents
-    title = book["Table_4"]["A1"].value
-    assert title == "Table 4: Multi-agency training, 2023-24 and 2022-23 [note 1][note 2]"
+    assert ["Table_2", "Table 2: Multi-agency training, 2023-24 and 2022-23"] in contents
+    title = book["Table_2"]["A1"].value
+    assert title == "Table 2: Multi-agency training, 2023-24 and 2022-23 [note 1][note 2]"
     notes = [[c.value for c in r] for r in book["Notes"].iter_rows() if r[0].value]
     assert notes[2] == ["Note number", "Note text"] and notes[3][0] == 1 and "rounded" in notes[3][1]
 
 
 def test_xlsx_tables_hold_numbers(rendered):
     frames = pd.read_excel(rendered / "tables.xlsx", sheet_name=None, header=None)
-    training = _blocks(frames, "Table_4")
+    training = _blocks(frames, "Table_2")
     assert training[0] == ["Measure", "Unit", "2023-24", "2022-23"]
     assert ["Training bookings attended", "number", 1333.0, "[x]"] in training
     assert ["Share of bookings attended", "percent", 82.4, "[x]"] in training
-    budget = _blocks(frames, "Table_8")
-    assert budget[0][2:6] == ["Budget (£)", "Actual (£)", "Variance (actual - budget) (£)", "Variance (% of budget) (%)"]
+    budget = _blocks(frames, "Table_5")
+    # each unit once: "Variance (% of budget)" already says its unit
+    assert budget[0][2:6] == ["Budget (£)", "Actual (£)", "Variance (actual - budget) (£)", "Variance (% of budget)"]
     assert ["Agency & Consultants", "Expenditure", 0.0, 301521.0, 301521.0, "[z]", "adverse", "red",
             "unbudgeted spend"] in budget  # no percent of a zero budget
     assert ["Net position (spending - income)", "[z]", 0.0, 116671.0, "[z]", "[z]", "deficit", "[z]", "[z]"] in budget
+
+
+def test_xlsx_and_ods_numbers_have_separators_and_their_decimals(rendered):
+    """Counts and pounds whole with thousands separators, percentages to one decimal, in both workbooks."""
+    ws = openpyxl.load_workbook(rendered / "tables.xlsx")["Table_5"]
+    row = [c for c in next(r for r in ws.iter_rows() if r[0].value == "Employees (permanent)")]
+    assert [(c.value, c.number_format) for c in row[2:6]] == [(258091, "#,##0"), (146769, "#,##0"),
+                                                              (-111322, "#,##0"), (-43.1, "#,##0.0")]
+    training = openpyxl.load_workbook(rendered / "tables.xlsx")["Table_2"]
+    shares = {r[0].value: (r[2].value, r[2].number_format) for r in training.iter_rows() if r[1].value == "percent"}
+    assert shares["Share of bookings attended"] == (82.4, "#,##0.0")
+    with zipfile.ZipFile(rendered / "tables.ods") as z:
+        content = z.read("content.xml").decode("utf-8")
+    assert ('<number:number-style style:name="n_gbp" style:display-name="n_gbp"><number:number '
+            'number:decimal-places="0" number:min-integer-digits="1" number:grouping="true"/>') in content
+    assert 'office:value="258091" table:style-name="c_gbp"' in content
+    assert 'office:value="-43.1" table:style-name="c_percent"' in content
+    # the contents link each sheet name to its sheet, as the xlsx does; no other cell is a link
+    links = re.findall(r'<text:a xlink:href="([^"]+)"[^>]*>([^<]*)</text:a>', content)
+    assert links == [(f"#Table_{n}.A1", f"Table_{n}") for n in range(1, 14)]
 
 
 def test_ods_has_the_same_sheets_and_tables(rendered):
@@ -248,7 +281,10 @@ def test_ods_has_the_same_sheets_and_tables(rendered):
 def test_reference_tables_match_the_library(rendered, walsall_sections, register):
     frames = pd.read_excel(rendered / "tables.xlsx", sheet_name=None, header=None)
     assurance = [sections.actions(register, YEAR), sections.section11(register, YEAR)]
-    library = [d for s in [*walsall_sections, *assurance] for d in s.data]
+    appendix = [*sections.audit_details(register, YEAR), *sections.referral_details(register, YEAR),
+                *sections.budget_details(register, YEAR), *sections.action_details(register, YEAR),
+                *sections.section11_details(register, YEAR)]
+    library = [d for s in [*walsall_sections, *assurance] for d in s.data] + appendix
     assert len(library) == 13
     for n, table in enumerate(library, start=1):
         expected = table.sheet_frame()
@@ -306,4 +342,7 @@ def test_spreadsheets_write_text_exactly_as_typed(tmp_path):
     assert texts[5::2][: len(MARKUP)] == list(MARKUP)
     with zipfile.ZipFile(ods) as z:
         content = z.read("content.xml").decode("utf-8")
-    assert "<text:a" not in content and "table:formula" not in content
+    assert "table:formula" not in content
+    # the only link is the contents' own, to its sheet: no text from the data became one
+    assert re.findall(r"<text:a [^>]*>[^<]*</text:a>", content) == [
+        '<text:a xlink:href="#Table_1.A1" xlink:type="simple">Table_1</text:a>']

@@ -119,8 +119,6 @@ def prepare(nb, title: str, status: str | None = None, provenance: dict | None =
         downloads += [{"href": "tables.xlsx", "what": "tables, Excel"}, {"href": "tables.ods", "what": "tables, OpenDocument"}]
     downloads.append({"href": "report.ipynb", "what": "the notebook, with code"})
     published = facts.get("published_words")
-    running = " · ".join(x for x in (facts.get("partnership"), f"{facts.get('kind', '')} report "
-                                     f"{facts.get('period', '')}".strip()) if x) or title
     note = " · ".join(x for x in ("Synthetic data: not real" if facts.get("synthetic") else "",
                                   f"Published {published}" if published else "") if x)
     header = {"title": title, "partnership": facts.get("partnership"), "period": period, "status": status,
@@ -129,7 +127,7 @@ def prepare(nb, title: str, status: str | None = None, provenance: dict | None =
               "contents": contents, "version": _version(), "provenance": provenance,
               "published_words": published, "next_update_words": facts.get("next_update_words"),
               "contact": facts.get("contact"), "glossary": facts.get("glossary") or [], "downloads": downloads,
-              "has_tables": has_tables, "running_header": running, "footer_note": note}
+              "has_tables": has_tables, "running_header": title, "footer_note": note}
     return nb, header
 
 
