@@ -309,6 +309,8 @@ def _logged(command):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The wsp-analysis command: parse the arguments, run the command, return its exit status (0 ok, 1 a run
+    failed or something differs, 2 invalid data or arguments)."""
     runlog.configure()
     args = _parser().parse_args(argv)
     try:

@@ -30,6 +30,7 @@ UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio", 
 
 
 def is_missing(v) -> bool:
+    """Whether a value is missing: None, pandas NA or a float NaN (never 0)."""
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
@@ -43,6 +44,10 @@ def clean(v) -> float | int | None:
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure a report states: its id and period (unique in a register), a label in words, the unrounded
+    value (None when not available), its unit (UNITS), the counts behind it, its source file(s), the Wilson
+    95% interval of a proportion of counts, and the [c] symbol when a publication report suppresses it.
+    Raises ValueError for an unknown unit or half an interval."""
     id: str
     label: str
     period: str
@@ -135,12 +140,14 @@ class Register:
         return self.details.get(name, pd.DataFrame())
 
     def add(self, fig: Figure) -> None:
+        """Add a figure; ValueError when its (id, period) is already in the register."""
         key = (fig.id, fig.period)
         if key in self._figs:
             raise ValueError(f"figure {fig.id} for {fig.period} is defined twice")
         self._figs[key] = fig
 
     def extend(self, figs: Iterable[Figure]) -> None:
+        """Add each figure (see add)."""
         for f in figs:
             self.add(f)
 
@@ -154,21 +161,26 @@ class Register:
         return key in self._figs
 
     def get(self, id: str, period: str) -> Figure:
+        """The figure with this id and period; KeyError naming both when there is none."""
         try:
             return self._figs[(id, period)]
         except KeyError:
             raise KeyError(f"no figure {id} for {period}") from None
 
     def value(self, id: str, period: str):
+        """The figure's value (None when not available); KeyError when there is no such figure."""
         return self.get(id, period).value
 
     def find(self, prefix: str, period: str | None = None) -> list[Figure]:
+        """The figures whose id starts with `prefix` (of `period` when given), in register order."""
         return [f for f in self if f.id.startswith(prefix) and (period is None or f.period == period)]
 
     def frame(self) -> pd.DataFrame:
+        """The register as a DataFrame with figures.csv's columns, one row per figure."""
         return pd.DataFrame([asdict(f) for f in self], columns=COLUMNS)
 
     def write_csv(self, path: str | Path) -> Path:
+        """Write figures.csv (a folder is given: writes folder/figures.csv); returns the path."""
         return write_csv(self, path)
 
 

@@ -56,6 +56,7 @@ SHORT = 12  # characters of a SHA-256 shown in the report's footer
 
 
 def sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 16), b""):
@@ -106,6 +107,7 @@ def describe_outputs(folder: str | Path) -> list[dict]:
 
 
 def dependencies() -> dict[str, str]:
+    """The installed version of each library the figures and pages depend on, by name."""
     names = list(KEY_DEPENDENCIES)
     try:
         for req in requires(PACKAGE) or []:
@@ -127,6 +129,7 @@ def dependencies() -> dict[str, str]:
 
 
 def package_version() -> str:
+    """This package's version, as installed (or as the source says, when not installed)."""
     try:
         return version(PACKAGE)
     except PackageNotFoundError:
@@ -166,6 +169,7 @@ def _quote(part: str) -> str:
 
 
 def now() -> datetime:
+    """The time now, in UTC, as an ISO 8601 string to the second."""
     return datetime.now(timezone.utc)
 
 
@@ -197,6 +201,7 @@ def start(ds, *, year: str, quarter: str | None, period: str, kind: str, noteboo
 
 
 def finish(manifest: dict, finished: datetime | None = None) -> dict:
+    """The manifest begun by start, with the time the run finished."""
     finished = finished or now()
     out = dict(manifest)
     out["finished"] = finished.isoformat(timespec="milliseconds")

@@ -51,6 +51,8 @@ COMPARED = tuple(c for c in COLUMNS if c not in ("id", "period", "value"))  # la
 
 @dataclass
 class Result:
+    """What verify found: the inputs and outputs whose SHA-256 changed, the figures that differ, and how many
+    of each were checked."""
     report_dir: Path
     changed_inputs: list[str] = field(default_factory=list)  # one line per input whose hash changed
     differing: list[str] = field(default_factory=list)  # one line per figure (or figures.csv column) that differs
@@ -65,9 +67,11 @@ class Result:
         return not self.changed_inputs and not self.differing and not self.changed_outputs
 
     def lines(self) -> list[str]:
+        """Every difference on a line of its own, then the summary line."""
         return [*self.changed_inputs, *self.differing, *self.changed_outputs, self.summary()]
 
     def summary(self) -> str:
+        """One line: verified, or not verified and how many of what differ."""
         if self.ok:
             return (f"{self.report_dir}: verified: all {self.figures_checked} figures match the data, all "
                     f"{self.outputs_checked} output files are as rendered and all {self.inputs_checked} input "
