@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -76,34 +78,6 @@ class Figure:
     def interval(self) -> tuple[float, float] | None:
         """(ci_low, ci_high), or None when the figure has no interval."""
         return None if self.ci_low is None else (self.ci_low, self.ci_high)
-
-
-def ratio(id: str, label: str, period: str, numerator, denominator, source: str,
-          unit: str = "proportion", interval: bool = True) -> Figure:
-    """A share numerator/denominator; missing when either is missing or the denominator is 0.
-
-    A proportion of counts carries its Wilson 95% interval (stats.wilson_interval); pass
-    interval=False for a share that is not k of n things (e.g. a share of pounds).
-    """
-    from wsp_analysis.calc.stats import wilson_interval  # here: stats imports scipy, figures is imported everywhere
-
-    n, d = clean(numerator), clean(denominator)
-    value = None if n is None or d in (None, 0) else n / d
-    ci = None
-    if interval and unit == "proportion" and value is not None and _whole(n) and _whole(d) and 0 <= n <= d:
-        ci = wilson_interval(int(n), int(d))
-    return Figure(id, label, period, value, unit, n, d, source, *(ci or (None, None)))
-
-
-def _whole(v) -> bool:
-    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
-
-
-def pct_change(id: str, label: str, period: str, current, previous, source: str) -> Figure:
-    """Relative change in percent: (current - previous) / previous x 100."""
-    c, p = clean(current), clean(previous)
-    value = None if c is None or p in (None, 0) else (c - p) / p * 100
-    return Figure(id, label, period, value, "percent", c, p, source)
 
 
 class Register:
@@ -209,8 +183,6 @@ def write_frame(frame: pd.DataFrame, out=None) -> None:
     """Write a frame of figures (every(): partnership, then figures.csv's columns) as CSV in figures.csv's
     cell format (unrounded values, empty for missing) to `out`: a path, or a text stream (standard output
     by default)."""
-    import sys
-
     def write(f):
         w = csv.writer(f, lineterminator="\n")
         w.writerow(list(frame.columns))
@@ -241,7 +213,5 @@ def read_csv(path: str | Path) -> Register:
 def slug(text: str) -> str:
     """Id fragment from a name: "Requires Improvement" -> "requires_improvement",
     "Professional Services (Chair costs, consultancy etc.)" -> "professional_services"."""
-    import re
-
     base = re.sub(r"\(.*?\)", "", str(text)).replace("&", " ")
     return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_")

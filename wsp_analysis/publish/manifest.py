@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import platform
 import re
 import subprocess
@@ -40,8 +41,9 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path
 
+from wsp_analysis import __version__
 from wsp_analysis.data import paths
-from wsp_analysis.calc import reconcile
+from wsp_analysis.data import published
 from wsp_analysis.data.load import CONFIG_FILE
 from wsp_analysis.data.schema import tables
 
@@ -88,8 +90,8 @@ def resolve(recorded: str) -> Path:
 def input_files(folder: Path, grade_scale, kind: str) -> list[Path]:
     """The files a report's figures are computed from, in a fixed order."""
     files = [folder / CONFIG_FILE] + [folder / spec.file for spec in tables(grade_scale).values()]
-    if kind == "scrutiny" and reconcile.path(folder).is_file():
-        files.append(reconcile.path(folder))
+    if kind == "scrutiny" and published.path(folder).is_file():
+        files.append(published.path(folder))
     return files
 
 
@@ -133,7 +135,6 @@ def package_version() -> str:
     try:
         return version(PACKAGE)
     except PackageNotFoundError:
-        from wsp_analysis import __version__
         return __version__
 
 
@@ -164,7 +165,6 @@ def command(parameters: dict) -> str:
 
 
 def _quote(part: str) -> str:
-    import shlex
     return shlex.quote(str(part))
 
 

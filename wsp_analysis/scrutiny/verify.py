@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsp_analysis.publish import manifest as manifest_mod
+from wsp_analysis.data import load as dataset
 from wsp_analysis.data import paths
 from wsp_analysis.errors import DataValidationError, VerifyError, WspError
 from wsp_analysis.calc.kinds import KINDS, kind_for
@@ -278,7 +279,6 @@ def verify(report_dir: str | Path, data_dir: str | Path | None = None) -> Result
     """Verify a rendered report folder. Raises VerifyError (the manifest is missing or lacks its inputs or
     outputs, figures.csv or an input is missing, or the manifest leaves out a file the report reads) and
     DataValidationError (the data no longer validate); otherwise returns the Result (ok or not)."""
-    from wsp_analysis.data import load as dataset
 
     report_dir = Path(report_dir)
     if not report_dir.is_dir():
