@@ -27,6 +27,7 @@ def period_of(spec: schemas.Table, rec) -> tuple[str, str | None]:
 
 
 def period_words(spec: schemas.Table, period: tuple[str, str | None]) -> str:
+    """A period in words for messages: 2023-24 Q1, or 2023-24 for a whole year."""
     year, q = period
     if q:
         return f"{year} {q}"
@@ -62,6 +63,8 @@ class CsvFile:
 
     @classmethod
     def read(cls, path: Path) -> CsvFile:
+        """The file as the data folder holds it: its text (UTF-8, else Windows-1252), delimiter, line ends and
+        byte-order mark, so that rows can be added keeping its form."""
         raw = path.read_bytes()
         try:
             text, bom = raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf")
