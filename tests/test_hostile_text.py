@@ -2,6 +2,7 @@
 never mathtext in charts, never a link or markup anywhere (issue 16, item 5)."""
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 
@@ -97,4 +98,7 @@ def test_text_that_looks_like_markup_reaches_every_output_as_typed(hostile_repor
         assert course in ods, course
     with zipfile.ZipFile(hostile_report / "tables.ods") as z:
         content = z.read("content.xml").decode("utf-8")
-    assert "<text:a" not in content and "table:formula" not in content
+    assert "table:formula" not in content
+    # the only links are the contents sheet's, each to a sheet of the workbook, as in the xlsx
+    assert all(re.fullmatch(r'<text:a xlink:href="#Table_\d+\.A1" xlink:type="simple">Table_\d+</text:a>', a)
+               for a in re.findall(r"<text:a .*?</text:a>", content))

@@ -33,8 +33,10 @@ def test_report_folder_contents(rendered):
 def test_html_has_four_sections_and_no_code(rendered):
     html = (rendered / "report.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h2[^>]*>(.*?)<", html)
-    for section in ("Key messages", "Audits", "Training", "Referrals", "Budget"):
+    for section in ("At a glance", "Audits", "Training", "Referrals", "Budget", "Appendix: detailed tables",
+                    "Glossary"):
         assert section in headings
+    assert "<h3>Key messages</h3>" in html
     assert "Walsall Safeguarding Partnership: annual report 2023-24" in html
     assert "82% of training bookings were attended (1,333 of 1,617)" in html
     body = html[html.index("<body"):]

@@ -16,7 +16,7 @@ with its reason in a few words, so colour (the tile's edge) never carries it alo
 - Actions need attention when any is overdue, are on track when none with a due date is, and cannot be
   judged when no due date is recorded.
 - Referral counts and each quarter's audit round (a different theme each quarter) are for information:
-  a count of referrals is neither good nor bad, and one round is not compared with another.
+  more referrals or fewer is neither better nor worse, and one round is not compared with another.
 """
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def referrals(reg: Register, year: str) -> Tile:
     else:
         said = f"No {prev} figure to compare with"
     return _tile("Referrals", _shown(rec, fmt.count), what, said, "info",
-                 "a count of referrals is neither good nor bad in itself")
+                 "more referrals or fewer is neither better nor worse in itself")
 
 
 def _rag(reg: Register, year: str) -> str | None:

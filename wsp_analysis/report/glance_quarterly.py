@@ -53,7 +53,7 @@ def _quarter_referrals(reg: Register, quarter: str, period: str) -> Tile:
     said = (f"{fmt.count(ytd.value)} year to date" if known(ytd) else
             f"Year to date not available {fmt.NOT_AVAILABLE}")
     return _tile("Referrals", _shown(rec, fmt.count), what, said, "info",
-                 "a count of referrals is neither good nor bad in itself")
+                 "more referrals or fewer is neither better nor worse in itself")
 
 
 def _quarter_budget(reg: Register, quarter: str, period: str) -> Tile:

@@ -64,7 +64,8 @@ STATISTICS = (
          "points. A relative change is written as a percent instead (that fall is 43% of the 35%).",
          ("percentage point",)),
     Term("95% interval", "The range the true figure could plausibly lie in, given how few cases it comes from: "
-         "with 4 of 20 audits graded good, anywhere from 8% to 42%. The fewer the cases, the wider the range.",
+         "when 4 of 20 audits have a grade, the true share could be anywhere from 8% to 42%. The fewer the cases, "
+         "the wider the range.",
          ("95% intervals",)),
     Term("Wilson score interval", "The method used for the 95% intervals of shares: it stays sensible for small "
          "counts and for shares near 0% or 100%.", ("Wilson score",)),
