@@ -58,7 +58,8 @@ def contradictions(s: Section) -> list[str]:
 
 def check(name: str, s: Section, reg=None, family: str | None = None, span: str | None = None) -> None:
     """The rules every section keeps; with `family` and `span`, also the rule for an area with no data."""
-    assert s.sentences, f"{name}: says nothing"
+    # a section with data may say nothing more than the key messages: it shows its table
+    assert s.sentences or s.data, f"{name}: shows nothing"
     assert len(set(s.sentences)) == len(s.sentences), f"{name}: a bullet is repeated: {s.sentences}"
     for t in s.data:
         assert len(t.frame), f"{name}: table {t.title!r} has no rows"
@@ -88,6 +89,9 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
         check(f"annual {name}", s, reg, family, year)
     out["annual key messages"] = key = section(messages.key_messages(reg, year))
     check("annual key messages", key)
+    for name in ANNUAL:  # each key message said once on the page: no section repeats one
+        shown = out[f"annual {name}"]
+        assert shown.data == [] or not set(shown.sentences) & set(key.sentences), name  # unless it would be empty
     p = wsp.figures(ds, year, kind="publication")
     for name in PUBLICATION:
         out[f"publication {name}"] = s = getattr(publication, name)(p, year)
@@ -108,6 +112,9 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
         check(f"quarterly {name}", s, q, name, year if name == "section11" else span)
     out["quarterly key messages"] = key = section(quarterly.key_messages(q, year, quarter))
     check("quarterly key messages", key)
+    for name in QUARTERLY:
+        shown = out[f"quarterly {name}"]
+        assert shown.data == [] or not set(shown.sentences) & set(key.sentences), name  # unless it would be empty
     return out
 
 
@@ -162,9 +169,11 @@ def test_walsall_2022_23_says_what_its_tables_show(walsall):
     """Failure 3 (the page): "audit grades for 2022-23 are not available" above that year's published 35%."""
     reg = wsp.figures(walsall, "2022-23")
     s = annual.audits(reg, "2022-23")
-    assert s.sentences[0].startswith("35% of multi-agency audits were graded good (a published percentage; the counts "
-                                     "are not published), down 25 percentage points from 60% in 2021-22. Neither "
-                                     "year's counts are published")
+    said = messages.key_messages(reg, "2022-23")[0]  # the key message, said once: the section opens after it
+    assert said.startswith("35% of multi-agency audits were graded good (a published percentage; the counts are not "
+                           "published), down 25 percentage points from 60% in 2021-22. Whether the fall is more "
+                           "than chance cannot be tested: neither year's counts are published")
+    assert said not in s.sentences
     by_year = s.data[0]
     assert by_year.display_rows()[-1] == ["2022-23", "0.0%", "35.0%", "50.0%", "15.0%", "[x]",
                                           "published percentages only"]
@@ -205,16 +214,19 @@ def test_training_for_q1_only(tmp_path):
     training.write_text(header + "\n2023-24,Q1,40,45,600,400,50,320,80,500,,,,made up for the test\n",
                         encoding="utf-8")
     ds = wsp.load(folder)
-    q1 = quarterly.training(wsp.figures(ds, Y, "Q1"), Y, "Q1")
-    assert q1.sentences[0] == "80% of training bookings in Q1 were attended (320 of 400)."
+    reg1 = wsp.figures(ds, Y, "Q1")
+    q1 = quarterly.training(reg1, Y, "Q1")
+    said = "80% of training bookings in Q1 were attended (320 of 400)."
+    assert said in quarterly.key_messages(reg1, Y, "Q1") and said not in q1.sentences  # said once, as a key message
     assert not any("not available" in m for m in q1.sentences)
     assert ["Training bookings (attended + no-shows)", "400", "400", "[x]"] in q1.data[0].display_rows()
     q2 = quarterly.training(wsp.figures(ds, Y, "Q2"), Y, "Q2")
     assert q2.sentences == ("Training counts for Q2 are not available [x]: the data holds none for Q2 2023-24, only "
                             "for the year as a whole or for other quarters.",)
     assert (q2.chart, q2.data) == (None, [])  # Q2 and the year to date (Q1 + Q2) are both [x]
-    year = annual.training(wsp.figures(ds, Y), Y)  # a year needs all four quarters: not available, not Q1's
-    assert year.sentences[0] == "Training attendance for 2023-24 is not available [x]."
+    reg = wsp.figures(ds, Y)
+    year = annual.training(reg, Y)  # a year needs all four quarters: not available, not Q1's
+    assert "Training attendance for 2023-24 is not available [x]." in messages.key_messages(reg, Y)
     assert not contradictions(year) and not contradictions(q1) and not contradictions(q2)
 
 
@@ -307,5 +319,5 @@ def test_render_every_walsall_year_and_quarter(walsall_years):
     assert re.search(r"<th scope=\"row\">2022-23</th><td class=\"num\">0.0%</td><td class=\"num\">35.0%</td>"
                      r"<td class=\"num\">50.0%</td><td class=\"num\">15.0%</td>", page)
     q4 = (folder / f"{Y}-Q4" / "report.html").read_text(encoding="utf-8")
-    assert ">Key messages</h2>" in q4
+    assert ">Key messages</h3>" in q4
     assert q4.count('<figure class="chart">') == 1  # the Q4 audit round; nothing else has data to draw

@@ -53,12 +53,14 @@ def section(messages: list[str], chart: charts.Chart | None = None, data: list[D
             said: list[str] = ()) -> Section:
     """A Section from its messages, chart and tables, keeping the rules every section keeps: each message
     once, and none the page has `said` already (its key messages: a section opens with what they do not
-    say); a table with no rows, or with no value in any row (all [x]), left out (a spreadsheet cannot hold
+    say) unless the section would otherwise show nothing at all; a table with no rows, or with no value in any row (all [x]), left out (a spreadsheet cannot hold
     an empty table, and a reader learns nothing from one); a chart left out when its table is."""
     kept = [d for d in data if len(d.frame) and has_values(d)]
     if chart is not None and chart.table not in {d.title for d in kept}:
         chart = None
     shown = [m for m in unique(messages) if m not in set(said)]
+    if not shown and not kept:  # a section never stands empty: with nothing else to show, it says its piece
+        shown = unique(messages)
     return Section(blocks.bullets(shown) if shown else None, chart, [blocks.table(d) for d in kept], kept,
                    tuple(shown))
 
