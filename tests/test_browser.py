@@ -1,13 +1,17 @@
-"""The rendered annual report in a real browser: Debian's chromium, driven by playwright, offline.
+"""The rendered reports in a real browser: Debian's chromium, driven by playwright, offline.
 
 Every request the page makes is recorded and only file: and data: URLs are let through; axe-core
-checks WCAG 2.2 AA; a screenshot is written for a person to look at. These tests fail, never skip,
-when chromium is missing: `.ci/run` installs it (apt-get install chromium).
+checks WCAG 2.2 AA; screenshots (a laptop at 1280x800, a phone at 390 pixels wide, the first printed
+page) are written for a person to look at. The page is read as a board member would: the answer at a
+glance in the first screen, nothing wider than a phone, and page numbers and the status on every
+printed page (Chromium's own header and footer off: they come from the page's CSS). These tests fail,
+never skip, when chromium or poppler-utils is missing: `.ci/run` installs them.
 """
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,8 +19,10 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import REPO, YEAR
 from playwright.sync_api import sync_playwright
 
-from wsp_analysis.report import format as fmt
+import wsp_analysis as wsp
 from wsp_analysis.report import annual as sections
+from wsp_analysis.report import format as fmt
+from wsp_analysis.report import glance, glance_quarterly, glossary
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--no-first-run"]
@@ -40,10 +46,10 @@ def browser():
         b.close()
 
 
-def open_offline(browser, path: Path, **context_options):
+def open_offline(browser, path: Path, viewport=(1024, 1400), **context_options):
     """Open a file with every request recorded and only file: and data: URLs let through.
     Returns the page, the URLs refused, and every URL requested."""
-    context = browser.new_context(viewport={"width": 1024, "height": 1400}, **context_options)
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **context_options)
     page = context.new_page()
     blocked, seen = [], []
 
@@ -145,26 +151,28 @@ def test_page_structure(report):
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no level skipped going down
     header = page.locator("header").inner_text()
-    for fact in ("Walsall Safeguarding Partnership", "1 April 2023 to 31 March 2024", "Draft"):
-        assert fact in header
-    contents = page.locator("nav a").all_inner_texts()
-    assert contents[:5] == ["Key messages", "Audits", "Training", "Referrals", "Budget"]
-    for href in page.locator("nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+    for fact in ("Walsall Safeguarding Partnership", "1 April 2023 to 31 March 2024", "Draft", "Published ",
+                 "Contact: Walsall Safeguarding Partnership, https://www.walsallsp.co.uk"):
+        assert fact in header, fact
+    contents = page.locator("nav.contents a").all_inner_texts()
+    assert contents[:5] == ["At a glance", "Audits", "Training", "Referrals", "Budget"]
+    assert contents[-3:] == ["Appendix: detailed tables", "About these figures", "Glossary"]
+    for href in page.locator("nav.contents a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
         assert page.locator(href).count() == 1  # every contents entry leads somewhere
     first_section = page.locator("main section").first.locator("h2").inner_text()
-    assert first_section == "Key messages"
+    assert first_section == "At a glance"
 
 
-def test_print_layout_breaks_before_sections_and_keeps_tables_whole(report):
+def test_print_layout_keeps_headings_with_their_sections_and_rows_whole(report):
     page, _, _ = report
     page.emulate_media(media="print")
     try:
-        breaks = page.locator("main section").evaluate_all("s => s.map(e => getComputedStyle(e).breakBefore)")
-        assert breaks[0] != "page" and set(breaks[1:]) == {"page"}
-        tables = page.locator("table").evaluate_all("t => t.map(e => getComputedStyle(e).breakInside)")
-        assert set(tables) == {"avoid"}
-        pdf = page.pdf(format="A4")
-        assert pdf[:5] == b"%PDF-"
+        style = lambda sel, prop: page.locator(sel).evaluate_all(  # noqa: E731
+            f"es => [...new Set(es.map(e => getComputedStyle(e).{prop}))]")
+        assert style("main h2", "breakAfter") == ["avoid"] and style("main h3", "breakAfter") == ["avoid"]
+        assert style("tr", "breakInside") == ["avoid"] and style("table", "breakInside") == ["avoid"]
+        assert style("#appendix-detailed-tables, #glossary", "breakBefore") == ["page"]
+        assert style("figure.chart .chart-narrow", "display") == ["none"]  # paper gets the laptop's drawing
     finally:
         page.emulate_media(media="screen")
 
@@ -252,9 +260,9 @@ def test_scrutiny_report_is_offline_and_passes_axe(browser, scrutiny_rendered):
         violations = run_axe(page)
         assert violations == [], readable(violations)
         assert page.locator("h1").all_inner_texts() == [f"Walsall Safeguarding Partnership: scrutiny report {YEAR}"]
-        assert page.locator("nav a").all_inner_texts()[:4] == ["About this report",
-                                                               "Reconciliation with the published report",
-                                                               "Counts behind rounded percentages", "Manifest"]
+        assert page.locator("nav.contents a").all_inner_texts()[:5] == [
+            "At a glance", "About this report", "Reconciliation with the published report",
+            "Counts behind rounded percentages", "Manifest"]
         main = page.locator("main").inner_text()
         assert "percent_for_points" in main and "If the counts were" in main
         footer = page.locator("footer").inner_text()
@@ -277,3 +285,215 @@ def test_publication_report_is_offline_and_passes_axe(browser, publication_rende
         assert not page.query_selector_all("svg, img")  # tables only: no bar can show a suppressed value
     finally:
         page.context.close()
+
+
+# --- the executive's page: at a glance, a phone, paper (issue 17) --------------------------------------------
+
+LAPTOP, PHONE = (1280, 800), (390, 844)
+PHONE_TEXT_PX = 11  # the smallest chart text a phone shows, in CSS pixels
+SCREENS_BEFORE_APPENDIX = 8  # the annual page's length on a laptop before its appendix
+
+
+@pytest.fixture(scope="module")
+def pages(rendered, batch, scrutiny_rendered, publication_rendered):
+    """Every report kind's folder, by name: annual, quarterly, publication and scrutiny, Walsall's and Demoshire's."""
+    return {"walsall-annual": rendered, "walsall-Q3": batch / "walsall" / f"{YEAR}-Q3",
+            "demoshire-annual": batch / "demoshire" / YEAR, "demoshire-Q3": batch / "demoshire" / f"{YEAR}-Q3",
+            "walsall-publication": publication_rendered, "walsall-scrutiny": scrutiny_rendered}
+
+
+EVERY_KIND = ["walsall-annual", "walsall-Q3", "demoshire-annual", "demoshire-Q3", "walsall-publication",
+              "walsall-scrutiny"]
+
+
+def expected_tiles(name: str) -> list:
+    """The tiles the library makes for a page (report.glance), from the register as the notebook computes it."""
+    partnership, kind = name.split("-")
+    ds = wsp.load(REPO / "data" / partnership)
+    if kind.startswith("Q"):
+        return glance_quarterly.tiles(wsp.figures(ds, YEAR, kind, kind="quarterly"), YEAR, kind)
+    if kind == "scrutiny":
+        from wsp_analysis.report import scrutiny
+        return scrutiny.tiles(wsp.figures(ds, YEAR, kind="scrutiny"), YEAR)
+    return glance.annual(wsp.figures(ds, YEAR, kind=kind), YEAR)
+
+
+def page_words(page) -> str:
+    """Every text node of the page's body joined by spaces (charts' words included), as glossary.unexplained reads
+    a page; unlike innerText it ignores CSS capitals (the status tag shows "Draft" as DRAFT)."""
+    return page.evaluate("""() => { const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const out = []; while (w.nextNode()) out.push(w.currentNode.textContent); return out.join(' '); }""")
+
+
+@pytest.mark.parametrize("name", EVERY_KIND)
+def test_the_answer_is_in_the_first_screen(browser, pages, name):
+    """At 1280x800 every tile's headline number, its words and the overall judgement are inside the first
+    viewport, without scrolling; the numbers are the library's, in the report's number style."""
+    page, _, _ = open_offline(browser, pages[name] / "report.html", LAPTOP)
+    try:
+        tiles = expected_tiles(name)
+        assert tiles, name
+        shown = page.locator(".tile-number").all_inner_texts()
+        assert shown == [t.headline for t in tiles]
+        for sel in (".tile-number", ".tile-judgement", ".overall"):
+            boxes = page.locator(sel).evaluate_all("es => es.map(e => e.getBoundingClientRect())")
+            assert boxes and all(0 <= b["top"] and b["bottom"] <= LAPTOP[1] and b["right"] <= LAPTOP[0]
+                                 for b in boxes), (name, sel, boxes)
+        assert page.evaluate("scrollY") == 0
+        if name in ("walsall-annual", "walsall-Q3", "demoshire-annual"):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-laptop.png"))
+    finally:
+        page.context.close()
+
+
+def test_walsall_tiles_say_the_year_in_numbers_and_words(browser, rendered):
+    """The headlines as the annual report states them: 20% graded good, 82% attended, 5 referrals, £192,908 (51%)
+    over budget, 71% of actions completed (5 of 7); each with its change and a judgement in words."""
+    page, _, _ = open_offline(browser, rendered / "report.html", LAPTOP)
+    try:
+        tiles = page.locator(".tile").all_inner_texts()
+        assert [[line for line in t.split("\n") if line][:2] for t in tiles] == [["Audits", "20%"], ["Training", "82%"], ["Referrals", "5"],
+                                                      ["Budget", "£192,908"], ["Actions", "71%"]]
+        assert "of audits graded good (4 of 20)" in tiles[0] and "Down 15 percentage points from 35%" in tiles[0]
+        assert "51% over budget on spending" in tiles[3] and "Needs attention: adverse, rated red" in tiles[3]
+        assert "of actions completed (5 of 7)" in tiles[4]
+        overall = page.locator(".overall").inner_text()
+        assert overall.startswith("Overall judgement: One of the five areas needs attention: the budget.")
+        # the key messages follow, each once on the page: no section opens with one
+        key = page.locator("h3:has-text('Key messages') + ul li").all_inner_texts()
+        assert len(key) == 6
+        firsts = page.locator("main section").evaluate_all(
+            "ss => ss.map(s => s.querySelector('ul.messages li')).filter(Boolean).map(li => li.innerText)")
+        assert not set(key) & set(firsts[1:])
+        words = page.locator("body").inner_text()
+        assert [words.count(k) for k in key] == [1] * len(key)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("name", EVERY_KIND)
+def test_a_phone_shows_everything_without_sideways_scrolling(browser, pages, name):
+    """At 390 pixels wide nothing overflows the page; each table sits in a labelled region a keyboard can
+    scroll; every chart's smallest text is at least 11 pixels."""
+    page, _, _ = open_offline(browser, pages[name] / "report.html", PHONE, is_mobile=True, has_touch=True)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        regions = page.locator("table").evaluate_all("""ts => ts.map(t => { const r = t.closest('.table-wrap');
+            return r && [r.getAttribute('role'), !!r.getAttribute('aria-label'), r.getAttribute('tabindex')]; })""")
+        assert regions and all(r == ["region", True, "0"] for r in regions), regions
+        smallest = page.evaluate("""() => { let least = Infinity;
+            for (const svg of document.querySelectorAll('svg')) {
+                if (!svg.getBoundingClientRect().width) continue;  // the laptop's drawing, hidden here
+                const k = svg.getScreenCTM().a;
+                for (const t of svg.querySelectorAll('text'))
+                    least = Math.min(least, parseFloat(getComputedStyle(t).fontSize) * k);
+            } return least; }""")
+        if name in ("walsall-publication", "walsall-scrutiny"):  # tables only: no chart to read
+            assert smallest == float("inf")
+        else:
+            assert PHONE_TEXT_PX <= smallest < 40, smallest
+        if name in ("walsall-annual", "walsall-Q3", "demoshire-annual"):
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of a PDF, by poppler's pdftotext."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    n = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for i in range(1, n + 1)]
+
+
+@pytest.mark.parametrize("name", ["walsall-annual", "walsall-Q3", "demoshire-annual", "walsall-scrutiny"])
+def test_every_printed_page_has_its_number_and_the_status(browser, pages, name):
+    """Printed by Chromium on A4 with its own header and footer off, every page carries "Page n of N" and the
+    status (DRAFT) from the page's own CSS, and the report's title as a running header."""
+    if not shutil.which("pdftotext") or not shutil.which("pdftoppm"):
+        pytest.fail("poppler-utils is not installed: `apt-get install -y poppler-utils`; .ci/run does this")
+    page, _, _ = open_offline(browser, pages[name] / "report.html")
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pdf = ARTIFACTS / f"{name}.pdf"
+        pdf.write_bytes(page.pdf(format="A4", display_header_footer=False, print_background=True))
+        title = page.locator("h1").inner_text()
+    finally:
+        page.context.close()
+    texts = pdf_pages(pdf)
+    assert len(texts) >= 2
+    for n, text in enumerate(texts, start=1):
+        assert f"Page {n} of {len(texts)}" in text, (n, text[-300:])
+        assert "DRAFT" in text, n
+        assert title.split(":")[0] in text, n  # the partnership, in the running header
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(ARTIFACTS / f"{name}-print-page-1")], check=True)
+    assert (ARTIFACTS / f"{name}-print-page-1.png").stat().st_size > 20_000
+    print(f"\n{name}: {len(texts)} A4 pages")
+
+
+@pytest.mark.parametrize("name", EVERY_KIND)
+def test_the_glossary_explains_every_abbreviation_and_named_test(browser, pages, name):
+    """Every abbreviation (two or more capitals) and named test the page uses is in its glossary, and each term
+    is a link from its first use to its entry."""
+    page, _, _ = open_offline(browser, pages[name] / "report.html")
+    try:
+        entries = page.locator("dl.glossary div").evaluate_all(
+            "ds => ds.map(d => [d.querySelector('dt').textContent, d.querySelector('dd').textContent, "
+            "d.querySelector('dt').id])")
+        terms = tuple(glossary.Term(t, m) for t, m, _ in entries)
+        assert glossary.unexplained(page_words(page), terms) == []
+        names = {t for t, _, _ in entries}
+        for must in (["RAG", "CSPR", "SAR", "SCR", "S31", "CAMHS", "PQA", "[x]", "[z]", "percentage points",
+                      "95% interval", "Wilson score interval"] if name == "walsall-annual" else
+                     ["Fisher's exact test", "linear-by-linear trend test", "two-proportion z-test",
+                      "Wilcoxon signed-rank test", "p-value"] if name == "demoshire-annual" else []):
+            assert must in names, must
+        links = page.locator("a.term").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert len(links) == len(set(links))  # each term linked once: at its first use
+        for href in links:
+            assert page.locator(href).count() == 1
+    finally:
+        page.context.close()
+
+
+def test_downloads_sit_beside_the_title_as_relative_links(browser, rendered):
+    page, blocked, _ = open_offline(browser, rendered / "report.html", LAPTOP)
+    try:
+        hrefs = page.locator("nav.downloads a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert hrefs == ["figures.csv", "tables.xlsx", "tables.ods", "report.ipynb"]
+        assert all((rendered / h).is_file() for h in hrefs)
+        box = page.locator("nav.downloads").bounding_box()
+        assert box["y"] + box["height"] <= LAPTOP[1] / 2  # beside the title, in the top half of the first screen
+        assert blocked == []
+    finally:
+        page.context.close()
+
+
+def test_the_annual_page_reads_in_eight_laptop_screens_before_its_appendix(browser, rendered, batch):
+    """Detail tables (each action, the attendance list, the intervals, audit rounds) are in the appendix, so the
+    annual page is at most eight 1280x800 screens before it."""
+    for folder in (rendered, batch / "demoshire" / YEAR):
+        page, _, _ = open_offline(browser, folder / "report.html", LAPTOP)
+        try:
+            top = page.locator("#appendix-detailed-tables").evaluate("h => h.getBoundingClientRect().top + scrollY")
+            screens = top / LAPTOP[1]
+            total = page.evaluate("document.documentElement.scrollHeight") / LAPTOP[1]
+            words = len(page.locator("body").inner_text().split())
+            print(f"\n{folder.parent.name}: {screens:.1f} screens before the appendix, {total:.1f} in all, "
+                  f"{words:,} words")
+            if folder == rendered:
+                assert screens <= SCREENS_BEFORE_APPENDIX
+            appendix = page.locator("section:has(#appendix-detailed-tables)").inner_text()
+            assert "Each action from audits and reviews" in appendix
+        finally:
+            page.context.close()
+
+
+@pytest.mark.parametrize("name", EVERY_KIND)
+def test_every_kind_is_under_the_size_budget(pages, name):
+    size = (pages[name] / "report.html").stat().st_size
+    print(f"\n{name}: {size:,} bytes")
+    assert size < SIZE_BUDGET

@@ -49,7 +49,7 @@ class Term:
 _ABBREVIATION = re.compile(r"(?<![\w-])(?![A-Z]+\d{3,}(?![\w-]))[A-Za-z0-9]*[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:-\d+)?"
                            r"(?![\w-])")
 _NAMED_TEST = re.compile(r"(?:\b(?!(?:A|An|The|This|That|Each|No|Any)\b)[A-Z][\w'’]*|\b\w+(?:-\w+)+)"
-                         r"(?: [\w'’-]+){0,2}? (tests?)\b|\b\w+-(tests?)\b")
+                         r"(?: [\w'’-]+){0,2}? (?<!\b[Aa] )(?<!\b[Aa]n )(?<!\b[Tt]he )(tests?)\b|\b\w+-(tests?)\b")
 
 
 def _is_abbreviation(text: str) -> bool:
@@ -113,8 +113,8 @@ ABBREVIATIONS = (
     Term("MASH", "Multi-Agency Safeguarding Hub."),
     Term("YJS", "Youth Justice Service."),
     Term("GP", "General practitioner: a family doctor."),
-    Term("OpenDocument", "The open standard for office files: tables.ods opens in LibreOffice, Excel and most other "
-         "spreadsheet programs."),
+    Term("OpenDocument", "The open standard for office files: tables.ods opens in most spreadsheet programs, free "
+         "ones included."),
     Term("CPython", "The standard implementation of the Python programming language, which ran the calculations."),
     Term("SHA-256", "A fingerprint of a file's contents: change one character of the file and its fingerprint "
          "changes, so anyone can check that the data files are the ones the report was made from."),
@@ -163,7 +163,11 @@ def unexplained(text: str, glossary: tuple[Term, ...]) -> list[str]:
 
 # --- the page ------------------------------------------------------------------------------------------------
 
-_SKIP = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "code", "style", "title", "script", "dl")
+# Never linked inside: links and headings, charts, code, the glossary itself (a <dl>), the contents and downloads
+# (<nav>: lists of links), and a table's caption (the
+# page shows it as a title hidden from assistive technology, which reads the caption: no link is focusable there
+# yet unseen, or seen yet hidden from a screen reader). An element with aria-hidden="true" is skipped too.
+_SKIP = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "svg", "code", "style", "title", "script", "dl", "caption", "nav")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>|<!--.*?-->", re.S)
 
 
@@ -182,7 +186,7 @@ def link_first_uses(page: str, glossary: list[Term]) -> str:
         out.append(m.group(0))
         pos = m.end()
         closing, name, empty = m.group(1), (m.group(2) or "").lower(), m.group(3)
-        if name in _SKIP and not empty:
+        if (name in _SKIP or 'aria-hidden="true"' in m.group(0) or name in skip) and not empty:
             if closing and skip and skip[-1] == name:
                 skip.pop()
             elif not closing:
