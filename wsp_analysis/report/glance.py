@@ -251,8 +251,13 @@ def overall(tiles: list[Tile]) -> str:
              for tone in JUDGEMENTS}
     say = lambda names: listing([n for n, _ in names])  # noqa: E731
     att, n = group["attention"], len(tiles)
-    out = [f"{sentence(number(len(att))) if att else 'None'} of the {number(n)} {plural(n, 'area', 'areas')} "
-           f"{plural(len(att) if att else 1, 'needs', 'need')} attention" + (f": {say(att)}." if att else ".")]
+    if not att:
+        out = ["No area needs attention."]
+    elif n == 1:
+        out = [f"The one area needs attention: {say(att)}."]
+    else:
+        out = [f"{sentence(number(len(att)))} of the {number(n)} areas {plural(len(att), 'needs', 'need')} attention: "
+               f"{say(att)}."]
     for tone, one, many, tail in (("watch", "is", "are", "worth watching"), ("fine", "shows", "show", "no cause for "
                                   "concern"), ("info", "is", "are", "given for information")):
         if group[tone]:
