@@ -116,6 +116,22 @@ def test_charts_use_the_exact_palette_and_hatching(walsall_sections):
     assert legend.count("url(#") >= 3  # and so are the legend's keys
 
 
+def test_each_chart_is_drawn_for_a_phone_too(walsall_sections):
+    """A 4-inch drawing (288 points) with no text under 9 points: shown 366 pixels wide on a 390-pixel phone,
+    9 x 366 / 288 = 11.4 pixels. The laptop's drawing comes first; each has its own ids and the same alt text."""
+    for s in walsall_sections:
+        chart = s.chart
+        html = chart._repr_html_()
+        assert html.index('class="chart-image chart-wide"') < html.index('class="chart-image chart-narrow"')
+        assert re.search(r'viewBox="0 0 288 [\d.]+"', chart.narrow)
+        sizes = {float(v) for v in re.findall(r"font-size: ([\d.]+)px", chart.narrow)}
+        assert sizes and min(sizes) >= 9, sizes
+        assert chart.narrow.count(f"<desc id=") == 1 and chart.alt.replace("&", "&amp;")[:60] in chart.narrow
+        wide_ids = set(re.findall(r'\bid="([^"]+)"', chart.image))
+        assert not wide_ids & set(re.findall(r'\bid="([^"]+)"', chart.narrow))
+    assert "<!--" not in walsall_sections[0].chart.image  # matplotlib's comments cost bytes and say nothing
+
+
 def test_chart_ids_are_unique_across_the_page(walsall_sections):
     ids = [i for s in walsall_sections for i in re.findall(r'\bid="([^"]+)"', s.chart.image)]
     assert len(ids) == len(set(ids))
