@@ -137,13 +137,11 @@ def _contributions(reg: Register, year: str) -> list[str]:
 
 def budget(reg: Register, year: str) -> list[str]:
     """The annual budget messages: spending against budget (the line that explains most of an overspend),
-    lines with unbudgeted spend, overspends and underspends, income, the net position, the reserve,
-    contributions, and the local RAG thresholds. One sentence when the year has no budget data."""
+    lines with unbudgeted spend, overspends and underspends, income, the net position, the reserve and
+    contributions (the local RAG thresholds are a note under the budget table). One sentence when the year
+    has no budget data."""
     if not reg.has_data("budget", year):
         return [no_data("budget", year)]
     lines = budget_lines(reg, year)
-    out = _spending(reg, year, lines) + _income(reg, year, lines) + _position(reg, year) + _contributions(reg, year)
-    if known(get(reg, "budget.expenditure.variance", year)):
-        out.append(f"RAG ratings use thresholds this partnership chose locally: "
-                   f"{reg.partnership.budget_thresholds.describe()}.")
-    return out
+    # the RAG thresholds are stated once, under the budget table whose RAG column they explain
+    return _spending(reg, year, lines) + _income(reg, year, lines) + _position(reg, year) + _contributions(reg, year)
