@@ -17,7 +17,8 @@ import pytest
 from conftest import REPO, run_cli
 
 import wsp_analysis as wsp
-from wsp_analysis.report import annual, charts, messages, publication, quarterly, scrutiny
+from wsp_analysis.report import (annual, charts, glance, glance_quarterly, messages, publication, quarterly,
+                                 scrutiny)
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.sections import Section, has_values, section
@@ -89,6 +90,11 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
         check(f"annual {name}", s, reg, family, year)
     out["annual key messages"] = key = section(messages.key_messages(reg, year))
     check("annual key messages", key)
+    tiles = glance.annual(reg, year)  # at a glance: a tile only for an area with data, never a 0 made up
+    glance.block(tiles)
+    assert {t.area.lower() for t in tiles} <= {f for f in ("audits", "training", "referrals", "budget", "actions")
+                                               if reg.has_data(f, year)}
+    assert all(t.headline != "0" or t.area in ("Referrals", "Budget") for t in tiles), tiles
     for name in ANNUAL:  # each key message said once on the page: no section repeats one
         shown = out[f"annual {name}"]
         assert shown.data == [] or not set(shown.sentences) & set(key.sentences), name  # unless it would be empty
@@ -97,6 +103,8 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
         out[f"publication {name}"] = s = getattr(publication, name)(p, year)
         check(f"publication {name}", s, p, name, year)
     sc = wsp.figures(ds, year, kind="scrutiny")
+    glance.block(glance.annual(p, year))
+    scrutiny.at_a_glance(sc, year)
     for name, s in (("reconciliation", scrutiny.reconciliation(sc, year)),
                     ("consistency", scrutiny.consistency_findings(sc, year))):
         out[f"scrutiny {name}"] = s
@@ -112,6 +120,7 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
         check(f"quarterly {name}", s, q, name, year if name == "section11" else span)
     out["quarterly key messages"] = key = section(quarterly.key_messages(q, year, quarter))
     check("quarterly key messages", key)
+    glance.block(glance_quarterly.tiles(q, year, quarter))
     for name in QUARTERLY:
         shown = out[f"quarterly {name}"]
         assert shown.data == [] or not set(shown.sentences) & set(key.sentences), name  # unless it would be empty

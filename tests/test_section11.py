@@ -125,7 +125,7 @@ def test_walsall_lists_who_attended_and_grades_are_not_available(register, walsa
     assert set(att["event_date"]) == {date(2023, 8, 9)}
     assert walsall.section11.empty
     assert narrative.section11(register, Y) == [
-        "The Section 11 assurance event on 9 August 2023 was attended by 17 organisations, listed below.",
+        "The Section 11 assurance event on 9 August 2023 was attended by 17 organisations, listed in the appendix.",
         "Their self-assessment grades are not published, so the grades, their moderation and the change since the "
         "last round are not available [x].",
     ]

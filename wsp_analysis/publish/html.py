@@ -2,11 +2,14 @@
 
 nbconvert's `lab` template fetches require.js and MathJax from a CDN, replaces alt text with "No
 description has been provided", and fails axe-core's colour-contrast rule; ours extends nbconvert's
-`base` and writes only what the reader needs: a header (partnership, period, status), a contents
-list, then the notebook's sections, with no code, no prompts and no script. Before conversion the
-notebook is prepared here: hidden cells and stderr dropped, the title cell's facts lifted into the
-header (so the page has one h1), headings given ids and levels, and tables numbered in the order
-they appear, as the reference spreadsheets number them.
+`base` and writes only what the reader needs: a header (title and status, period, publication date,
+next update, contact, links to the files beside the page), a contents line, then the notebook's
+sections, with no code, no prompts and no script; the page's own CSS gives the printed pages their
+running header, status and "Page n of N". Before conversion the notebook is prepared here: hidden
+cells and stderr dropped, the title cell's facts lifted into the header (so the page has one h1),
+headings given ids and levels, and tables numbered in the order they appear, as the reference
+spreadsheets number them. After it, the glossary of the terms the page uses is added and each term's
+first use linked to it (report.glossary).
 """
 from __future__ import annotations
 

@@ -211,8 +211,8 @@ def actions(reg: Register, period: str, as_of, suffix: str = "") -> Tile:
     at = fmt.date_words(as_of)
     if known(over) and over.value:
         return _tile("Actions", fmt.pct(share.value), what, said, "attention",
-                     f"{number(over.value)} of {number(due.value)} with a due date {plural(over.value, 'was', 'were')} "
-                     f"overdue at {at}")
+                     f"{number(over.value)} of {number(due.value) if known(due) else fmt.NOT_AVAILABLE} with a due "
+                     f"date {plural(over.value, 'was', 'were')} overdue at {at}")
     if known(over):
         return _tile("Actions", fmt.pct(share.value), what, said, "fine", f"none overdue at {at}", "On track")
     return _tile("Actions", fmt.pct(share.value), what, said, "unknown",
@@ -278,5 +278,5 @@ def block(tiles: list[Tile], summary: str | None = None) -> blocks.Html:
         + f'<p class="tile-judgement"><strong>{e(t.verdict)}</strong>: {e(t.why)}</p></li>'
         for t in tiles)
     summary = overall(tiles) if summary is None else summary
-    return blocks.Html(f'<div class="glance"><ul class="tiles">{items}</ul>'
+    return blocks.Html(f'<div class="glance">' + (f'<ul class="tiles">{items}</ul>' if items else "") +
                        f'<p class="overall"><strong>Overall judgement:</strong> {e(summary)}</p></div>')
