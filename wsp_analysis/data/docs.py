@@ -10,7 +10,8 @@ from wsp_analysis.data.schema import REFUSE, tables
 INTRO = """# Data tables
 
 Each partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per
-table below. Every table is required; a partnership with no records for one keeps its header row.
+table below. Every table is required unless it says it is optional; a partnership with no records for a
+required one keeps its header row, and an optional one left out reads as its header alone.
 Each file has a header row; column order is free. Each file must be in the folder itself: a file that
 is a link to one outside the partnership folder (`partnership.yaml` too) is refused without being read.
 
@@ -141,12 +142,19 @@ def blank_means(t, c) -> str:
     return ("refused" if c.blank == REFUSE else
             "whole year" if c.name == "quarter" else
             "the report's year" if c.name in ("year", "period") and t.name == "published_figures" else
+            "no target" if c.name == "target" else "not stated" if c.name == "source_agency" else
             "not available")
 
 
 def rules_across_columns(t) -> list[str]:
     """The table's cross-column rules, in words."""
     checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
+    if t.name == "indicators":
+        checks.append("Every indicator is defined in indicator_definitions.csv. A value is in its unit's range "
+                      "(a proportion from 0 to 1, a count a whole number 0 or more). Where numerator and "
+                      "denominator are given, the unit is proportion, percent or ratio, a share's numerator is "
+                      "not above its denominator, and the value is numerator / denominator in the unit's scale "
+                      "(x 100 for percent), to 0.005 of a proportion or half a percent.")
     if t.name == "training":
         checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
                       "their sums.")
@@ -156,7 +164,9 @@ def rules_across_columns(t) -> list[str]:
 def _table(t) -> list[str]:
     folded = [f"`{c}`" for c in getattr(t, "folded_columns", [])]
     names = [f"Names compared ignoring capitals and spaces: {', '.join(folded)}.", ""] if folded else []
-    out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "", *names,
+    optional = ["Optional: a folder may leave this file out (it reads as holding only its header).", ""] \
+        if getattr(t, "optional", False) else []
+    out = [f"## {t.file}", "", t.doc, "", *optional, f"Unique on: {', '.join(t.key)}.", "", *names,
            "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
     for c in t.columns:
         out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank_means(t, c)} | {c.doc} |")
