@@ -20,7 +20,8 @@ Fewer than spc.MIN_POINTS (12) points give a run chart: the mean, and blank limi
 variation and assurance, with a sentence saying why. No point at all: every figure blank.
 
 Details: "dashboard.indicators" (one row per indicator, in order: built-in series first, then the
-partnership's own: its definition, frequency, chart kind, first and latest period, and the words for its
+partnership's own: its definition, whether its numerator and denominator are counts (else pounds),
+frequency, chart kind, first and latest period, and the words for its
 variation, assurance and, for a run chart, why) and "dashboard.points" (one row per point: its period, in
 words too, whether it is charted, and the rule that flagged it).
 """
@@ -36,7 +37,7 @@ from wsp_analysis.data.partnerships import Tables
 
 XMR, RUN, NONE = "xmr", "run", "none"
 INDICATOR_COLUMNS = ["indicator", "label", "unit", "polarity", "priority", "target", "source_agency", "definition",
-                     "built_in", "frequency", "chart", "first", "latest", "variation_words", "assurance_words", "why"]
+                     "built_in", "counts", "frequency", "chart", "first", "latest", "variation_words", "assurance_words", "why"]
 POINT_COLUMNS = ["indicator", "period", "when", "charted", "direction", "rule", "row_source"]
 
 
@@ -114,7 +115,7 @@ def _one(d, own: pd.DataFrame, period: str, figs: list[Figure], points: list[lis
     else:
         assurance_words = spc.ASSURANCE_WORDS[assured]
     return [d.indicator, label, unit, d.polarity, d.priority, target, d.source_agency, d.definition, bool(d.built_in),
-            frequency, chart, first, latest, spc.variation_words(variation, d.polarity), assurance_words, why]
+            bool(d.counts), frequency, chart, first, latest, spc.variation_words(variation, d.polarity), assurance_words, why]
 
 
 def figures(ds, year: str, quarter: str | None = None) -> Register:

@@ -260,3 +260,7 @@ def _money_axis(ax, data: DataTable, column: str) -> None:
         lambda x, _: fmt.gbp(x) if kind == "gbp" else f"{x:,.1f}" if kind == "decimal" else f"{x:,.0f}"))
     ax.set_xlabel("")
     ax.set_ylabel("")
+
+
+# Public names for the modules that draw other charts in this style (report.control_charts).
+with_style, finish = _with_style, _finish
