@@ -49,9 +49,17 @@ def key_messages(reg: Register, year: str, quarter: str | None = None) -> list[s
     if ind.empty:
         return [f"No indicator has a value up to {when(period)} [x]."]
     xmr, run, none = (ind[ind["chart"] == k] for k in ("xmr", "run", "none"))
-    out = [f"The dashboard charts {number(len(ind) - len(none))} {plural(len(ind) - len(none), 'indicator', 'indicators')}"
-           f" up to {when(period)}; {number(len(xmr))} {plural(len(xmr), 'has', 'have')} enough points (12 or more) "
-           "for process limits, and each of those is judged at its latest point."]
+    charted = len(ind) - len(none)
+    head = (f"The dashboard charts {number(charted)} {plural(charted, 'indicator', 'indicators')} up to "
+            f"{when(period)}")
+    if not len(xmr):
+        out = [f"{head}. None has the 12 or more points process limits need, so each chart is a run chart with no "
+               "limits and no judgement of variation or assurance: more periods of data are needed before a change "
+               "can be told apart from the process's own variation."]
+        run = run.iloc[0:0]
+    else:
+        out = [f"{head}; {number(len(xmr))} {plural(len(xmr), 'has', 'have')} enough points (12 or more) for "
+               f"process limits, and {plural(len(xmr), 'it is', 'each is')} judged at its latest point."]
     for words, what in ((CONCERN, "special cause concern"), (IMPROVEMENT, "special cause improvement")):
         hit = xmr[xmr["variation_words"] == words]
         if len(hit):
