@@ -141,9 +141,8 @@ def points_table(reg: Register, row, period: str, taken: set[str]) -> datatables
     while name in taken:
         name, n = f"{row.label}, by {row.frequency}, to {when(period)} ({n})", n + 1
     taken.add(name)
-    notes = tuple(words.indicator(reg, row, period)[:2])
-    if counted and not row.counts:
-        notes += ("Numerator and denominator are in pounds: spending to date and the budget profiled to date.",)
+    notes = ("Numerator and denominator are in pounds: spending to date and the budget profiled to date.",) \
+        if counted and not row.counts else ()
     return datatables.build(name, out, cols, kinds, notes=notes)
 
 
