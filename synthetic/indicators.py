@@ -59,6 +59,7 @@ def demoshire(seed: int, source: str) -> tuple[list[dict], list[dict]]:
          "unit": "count", "polarity": "neither", "priority": "Exploitation", "source_agency": "Demoshire Police",
          "definition": "Children referred to the multi-agency child exploitation panel in the quarter."},
     ]
+    defs = [{**d, "source": source} for d in defs]
     plans = rng.integers(110, 140, size=20)
     values = _share(rng, "repeat_cp_plans", plans, [0.28] * 12 + [0.15] * 8, source)
     gcp = list(rng.poisson(40, size=12)) + [40 + 6 * k + int(rng.integers(-1, 2)) for k in range(1, 9)]
@@ -83,6 +84,7 @@ def triton(seed: int, source: str) -> tuple[list[dict], list[dict]]:
          "definition": "Referrals to children's social care that name online harm as a concern."},
         {**REPEAT, "priority": "Child protection", "target": 0.22, "source_agency": "Triton Borough Council"},
     ]
+    defs = [{**d, "source": source} for d in defs]
     episodes = rng.poisson(55, size=20)
     values = _share(rng, "rhi_within_72h", episodes, np.linspace(0.58, 0.88, 20), source)
     values += _counts("missing_episodes", episodes, source)
@@ -100,6 +102,7 @@ def region(i: int, seed: int, source: str) -> tuple[list[dict], list[dict]]:
     rhi = 0.62 if i % 7 == 5 else float(rng.normal(0.84, 0.02))
     defs = [{**REPEAT, "priority": "Neglect", "target": None, "source_agency": f"Synthetic Council {i + 1:03d}"},
             {**RHI, "priority": "Exploitation", "target": None, "source_agency": f"Synthetic Council {i + 1:03d}"}]
+    defs = [{**d, "source": source} for d in defs]
     values = _share(rng, "repeat_cp_plans", rng.poisson(60 * size, size=20) + 5, [repeat] * 20, source)
     values += _share(rng, "rhi_within_72h", rng.poisson(45 * size, size=20) + 5, [rhi] * 20, source)
     return defs, values

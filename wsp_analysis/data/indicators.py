@@ -69,6 +69,9 @@ def indicator_tables() -> tuple[Table, Table]:
                 Column("source_agency", rules.text, doc="The agency that supplies the values (blank: not stated)."),
                 Column("definition", rules.text, blank=REFUSE,
                        doc="How the indicator is counted: numerator, denominator, the date it is counted at."),
+                Column("source", rules.text, required=False,
+                       doc="Where the definition comes from: the document and its section, or the agency (blank: "
+                           "not stated)."),
             ),
             key=("indicator",),
             doc="What each indicator in indicators.csv is: one row per indicator.",
