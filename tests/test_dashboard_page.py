@@ -123,3 +123,26 @@ def test_benchmark_exit_codes(tmp_path):
     taken = run_cli("benchmark", "--year", YEAR, "--output-dir", str(tmp_path))
     assert taken.returncode == 2 and "is not a report folder" in taken.stderr
     assert (tmp_path / "_benchmark" / YEAR / "notes.txt").read_text() == "mine"
+
+
+def test_verify_recomputes_the_benchmark_from_every_partnership(benchmark_rendered, tmp_path):
+    ok = run_cli("verify", str(benchmark_rendered))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "verified: all" in ok.stdout and "input files are unchanged" in ok.stdout
+    # one numerator changed in a copy of the data (its value kept in step): the input and the figures differ
+    copy = tmp_path / "data"
+    import shutil
+
+    shutil.copytree(benchmark_rendered.parents[2] / "data", copy)
+    path = copy / "triton" / "indicators.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = next(k for k, line in enumerate(lines) if line.startswith("repeat_cp_plans,2023-24,Q4,"))
+    cells = lines[i].split(",")
+    n, d = int(cells[4]) + 1, int(cells[5])
+    cells[3], cells[4] = str(round(n / d, 4)), str(n)
+    lines[i] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed = run_cli("verify", str(benchmark_rendered), "--data-dir", str(copy))
+    assert changed.returncode == 1
+    assert "triton/indicators.csv: changed since the report was rendered" in changed.stdout
+    assert f"figure benchmark.repeat_cp_plans.triton.rate ({YEAR}-Q4): report" in changed.stdout

@@ -254,7 +254,8 @@ def read(folder: str | Path) -> dict:
     if missing:
         raise ValueError(f"{path}: not a wsp-analysis manifest (missing {', '.join(missing)})")
     params = data["parameters"]
-    if not all(isinstance(params.get(k), str) for k in ("partnership", "year")):
+    keys = ("year",) if data["report"].get("kind") == "benchmark" else ("partnership", "year")  # many partnerships
+    if not all(isinstance(params.get(k), str) for k in keys):
         raise ValueError(f"{path}: not a wsp-analysis manifest (its parameters lack the partnership or year)")
     for key, names in (("inputs", None), ("outputs", OUTPUTS)):
         wrong = _file_entries(data, key, names)
