@@ -22,6 +22,7 @@ OUTSIDE = {1: "above", -1: "below", 0: "within"}
 
 
 def when(period: str) -> str:
+    """A period in words: "2023-24-Q4" -> "2023-24 Q4"."""
     return period.replace("-Q", " Q")
 
 

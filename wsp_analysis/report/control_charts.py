@@ -24,6 +24,7 @@ SCALE = {"proportion": 100.0}  # proportions are drawn as percents
 
 
 def axis_label(unit: str) -> str:
+    """The value axis's title for a unit: "Percent" for proportions and percents, "Number" for counts."""
     return {"proportion": "Percent", "percent": "Percent", "count": "Number", "gbp": "Pounds"}.get(unit, "Value")
 
 

@@ -33,6 +33,7 @@ def say(v, unit: str) -> str:
 
 
 def when(period: str) -> str:
+    """A period in words: "2023-24-Q4" -> "2023-24 Q4"; a year as it is."""
     return period.replace("-Q", " Q")
 
 
