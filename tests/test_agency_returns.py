@@ -96,7 +96,7 @@ def test_template_has_a_sheet_per_table_notes_and_dropdowns(blank):
     assert lists["Grades (best first)"] == list(GRADES)
     assert lists["Quarters"] == ["Q1", "Q2", "Q3", "Q4"]
     assert lists["Audit themes"][:6] == list(synthetic.TRITON_THEMES)
-    assert lists["Financial years"][0] == "2020-21" and NEW in lists["Financial years"]
+    assert lists["Financial years"][0] == "2019-20" and NEW in lists["Financial years"]  # indicators.csv from 2019-20
     dv = {str(v.sqref): v for v in wb["Audits"].data_validations.dataValidation}
     assert dv["D2:D5001"].type == "list" and dv["D2:D5001"].formula1 == "Lists!$A$2:$A$4"  # grade
     assert dv["D2:D5001"].errorStyle == "stop"
