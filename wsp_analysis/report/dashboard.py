@@ -97,7 +97,8 @@ def summary(reg: Register, year: str, quarter: str | None = None) -> blocks.Tabl
     data = summary_table(reg, year, quarter)
     shown = data.display_rows()
     tid = blocks.table_id(data.title)
-    head = "".join(f'<th scope="col"{" class=num" if h in ("Latest value", "Target") else ""}>{html.escape(h)}</th>'
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if h in ("Latest value", "Target") else ""}>{html.escape(h)}</th>'
                    for h in data.columns[1:])
     body, group = [], None
     for cells in shown:
