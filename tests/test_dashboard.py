@@ -170,3 +170,38 @@ def test_a_folder_without_indicator_files_validates_and_has_only_the_built_in_se
                      "referrals.self_neglect_panel.received", "budget.expenditure.spend_to_profile"]
     assert reg.value("dashboard.audit.good_or_better.value", "2023-24-Q1") == 1 / 2
     assert reg.value("dashboard.training.attendance_rate.mean", "2023-24-Q1") is None  # no training: blank, not 0
+
+
+def test_indicator_tables_are_validated_every_problem_at_once(tmp_path):
+    definitions = [{**DEFINITIONS[1], "target": 75},  # a proportion's target written as a percent
+                   {"indicator": "Repeat Plans", "label": "x", "unit": "furlongs", "polarity": "upward",
+                    "priority": "P", "definition": "d"}]
+    rows = [{"indicator": "series_b", "year": "2023-24", "quarter": "Q1", "value": 0.5, "numerator": 3,
+             "denominator": 4},  # 3 / 4 is 0.75
+            {"indicator": "series_b", "year": "2023-24", "quarter": "Q2", "value": 83},  # 83%, not 0.83
+            {"indicator": "series_b", "year": "2023-24", "value": 0.8},  # a whole year beside its quarters
+            {"indicator": "series_b", "year": "2022-23", "quarter": "Q4", "value": 0.8, "numerator": 4},
+            {"indicator": "ghost", "year": "2022-23", "quarter": "Q4", "value": 1}]
+    folder = build(tmp_path, {"indicators": rows, "indicator_definitions": definitions})
+    problems = [str(p) for p in wsp.validate(folder)]
+    where = f"{folder.parent.name}/testshire"
+    assert problems == [
+        f"{where}/indicators.csv, row 5, column denominator: a numerator is given without a denominator; give both "
+        "(the value is numerator / denominator) or neither",
+        f"{where}/indicators.csv, row 4, column quarter: series_b is given by quarter (row 2) and for a whole year "
+        "(row 4); give an indicator's values either by quarter or by year, not both: its chart is of one or the other",
+        f"{where}/indicator_definitions.csv, row 2, column target: 75 is not a proportion from 0 to 1 (for 75%, write "
+        "0.75, or make the unit percent)",
+        f'{where}/indicator_definitions.csv, row 3, column indicator: "Repeat Plans" is not a name for figure ids: use '
+        "lowercase letters, digits and _, beginning with a letter, at most 60 characters (e.g. repeat_plans)",
+        f'{where}/indicator_definitions.csv, row 3, column unit: "furlongs" is not a unit of figures.csv (count, '
+        "proportion, percent, percentage_points, gbp, ratio, p_value, rating, effect_size, code)",
+        f'{where}/indicator_definitions.csv, row 3, column polarity: "upward" is not a polarity (higher_is_better, '
+        "lower_is_better, neither)",
+        f"{where}/indicators.csv, row 2, column value: 0.5 is not numerator / denominator (3 / 4 = 0.75) in the unit "
+        "proportion",
+        f"{where}/indicators.csv, row 3, column value: 83 is not a proportion from 0 to 1 (for 83%, write 0.83, or "
+        "make the unit percent)",
+        f'{where}/indicators.csv, row 6, column indicator: "ghost" is not defined in indicator_definitions.csv '
+        "(series_b); add a row there saying what it is",
+    ]
