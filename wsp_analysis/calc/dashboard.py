@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from wsp_analysis.calc import indicators, spc
-from wsp_analysis.calc.register import Figure, Register, ratio
+from wsp_analysis.calc.register import Figure, Register
+from wsp_analysis.calc.rows import one as ratio
 from wsp_analysis.data import periods
 from wsp_analysis.data.partnerships import Tables
 
