@@ -38,7 +38,10 @@ TableCheck = Callable[[list[dict]], list[tuple[int, str, str]]]  # -> [(row, col
 @dataclass(frozen=True)
 class Table:
     """One table: its name (the file is <name>.csv), columns, the columns each row is unique on, its
-    meaning, and the checks across a row's cells and across its rows."""
+    meaning, and the checks across a row's cells and across its rows.
+
+    `optional`: the folder may leave the file out; it then reads as a file holding only its header (no
+    records), so every table is always there to calculate from and a folder without it validates as before."""
 
     name: str
     columns: tuple[Column, ...]
@@ -46,6 +49,7 @@ class Table:
     doc: str
     row_checks: tuple[RowCheck, ...] = field(default=())
     table_checks: tuple[TableCheck, ...] = field(default=())
+    optional: bool = False
 
     @property
     def file(self) -> str:

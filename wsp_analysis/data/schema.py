@@ -17,6 +17,7 @@ from wsp_analysis.data.table_checks import (action_dates_in_order, attended_not_
                                             completion_date_only_when_completed, course_parts_within_signed_up,
                                             occurrences_not_fewer_than_events, one_theme_per_quarter,
                                             whole_year_or_quarters)
+from wsp_analysis.data.indicators import POLARITIES, indicator_tables  # noqa: F401  (optional tables)
 
 BOOKING_STATUSES = ("attended", "no_show", "cancelled")
 ACTION_STATUSES = ("completed", "ongoing", "not_stated")  # actions.csv: status as the source states it
@@ -286,5 +287,6 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
             key=("year", "organisation"),
             doc="Organisations that attended a Section 11 assurance event, one row each. May hold only its header.",
         ),
+        *indicator_tables(),
     ]
     return {t.name: t for t in specs}

@@ -142,6 +142,8 @@ def _with_style(draw):
 
 
 def _finish(fig, ax, title: str, subtitle: str, alt: str, data: DataTable, points, size: Size = WIDE) -> Chart:
+    """The figure titled, subtitled and saved as the Chart a page shows (inline SVG with its alt text, or
+    PNG), drawn from `data` (points: the (row, column, value) cells drawn) at `size`."""
     # Title and subtitle from the figure's left edge, wrapped to its width; the axes fit in the space below.
     lines = textwrap.wrap(title, size.title_wrap) or [title]
     sub = textwrap.wrap(subtitle, int(size.title_wrap * size.title / size.subtitle * 1.1)) or [subtitle]
@@ -336,3 +338,16 @@ def _money_axis(ax, data: DataTable, column: str, size: Size = WIDE) -> None:
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
     ax.set_xlabel("")
     ax.set_ylabel("")
+
+
+def with_style(draw):
+    """`draw` run inside the charts' matplotlib style (RC): fonts, text colour, SVG kept as text; one drawing,
+    for the modules that draw other charts in this style (report.control_charts)."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(RC):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+finish = _finish  # the public name, for report.control_charts
