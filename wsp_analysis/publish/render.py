@@ -221,7 +221,7 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
         if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
             raise UsageError(f"{ds.label} has no data for {year}")
         return _locked(ds, partnership, year, quarter, period, nb_path, kind, folder, output_dir, notebook, kernel,
-                       timeout, started)
+                       timeout, started, release)
     finally:
         if own:
             kernel.shutdown()
@@ -229,8 +229,10 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
 
 def _locked(ds, partnership: str, year: str, quarter: str | None, period: str, nb_path: Path, kind: str,
             folder: Path, output_dir, notebook: str | None, kernel: Kernel, timeout: float | None,
-            started: float) -> Path:
-    """Holding the period's lock: recover what a killed run left, then run (see _run)."""
+            started: float, release: dict | None = None) -> Path:
+    """Holding the period's lock: recover what a killed run left, then run (see _run). `release`: the status,
+    publication date and next update given, passed to the notebook as parameters."""
+    release = release or {}
     final = paths.report_dir(output_dir, partnership, period, notebook)
     name = final.name  # the period, with the notebook's suffix for a non-default notebook (2023-24-scrutiny)
     run = f"{partnership} {name}"

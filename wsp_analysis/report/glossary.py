@@ -87,6 +87,8 @@ STATISTICS = (
     Term("process limits", "The range a measure is expected to vary within when nothing special is happening: the "
          "mean plus or minus 2.66 times the average change from one point to the next (NHS Making Data Count).",
          ("process limit",)),
+    Term("XmR chart", "A chart of a measure over time with its process limits: X for the values, mR for the moving "
+         "range, the change from one point to the next (NHS Making Data Count).", ("XmR",)),
     Term("special cause variation", "A change too large or too steady to be ordinary variation: something "
          "specific is likely to have caused it (NHS Making Data Count).", ("special cause",)),
 )
