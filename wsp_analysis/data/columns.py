@@ -38,7 +38,11 @@ TableCheck = Callable[[list[dict]], list[tuple[int, str, str]]]  # -> [(row, col
 @dataclass(frozen=True)
 class Table:
     """One table: its name (the file is <name>.csv), columns, the columns each row is unique on, its
-    meaning, and the checks across a row's cells and across its rows."""
+    meaning, and the checks across a row's cells and across its rows.
+
+    `optional`: the file may be absent from a partnership folder, and is then read as if it held only its
+    header (a table added after folders were written, so that those folders validate unchanged).
+    `figures`: the figure ids the table gives and their units, in words (docs/data.md, the Excel template)."""
 
     name: str
     columns: tuple[Column, ...]
@@ -46,6 +50,8 @@ class Table:
     doc: str
     row_checks: tuple[RowCheck, ...] = field(default=())
     table_checks: tuple[TableCheck, ...] = field(default=())
+    optional: bool = False
+    figures: str = ""
 
     @property
     def file(self) -> str:
@@ -62,3 +68,15 @@ class Table:
     @property
     def folded_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.folded]
+
+
+# The columns most tables share (schema.py and training_tables.py use them).
+YEAR = Column("year", rules.year, blank=REFUSE, doc="Financial year, April to March, written like 2023-24.")
+QUARTER = Column("quarter", rules.quarter, doc="Q1 (April-June) to Q4 (January-March); blank for a whole-year row.")
+SOURCE = Column("source", rules.text, blank=REFUSE, doc="Where the row comes from: file and table or section.")
+
+
+def count(name: str, doc: str, required: bool = True) -> Column:
+    """A count column (rules.count, loaded as Int64); a blank cell is not available, never 0."""
+    return Column(name, rules.count, required=required, dtype="Int64", doc=doc)
+

@@ -85,8 +85,10 @@ def resolve(recorded: str) -> Path:
 
 
 def input_files(folder: Path, grade_scale, kind: str) -> list[Path]:
-    """The files a report's figures are computed from, in a fixed order."""
-    files = [folder / CONFIG_FILE] + [folder / spec.file for spec in tables(grade_scale).values()]
+    """The files a report's figures are computed from, in a fixed order (an optional table's file only when
+    the folder has it: absent, it is read as empty)."""
+    files = [folder / CONFIG_FILE] + [folder / spec.file for spec in tables(grade_scale).values()
+                                      if not spec.optional or (folder / spec.file).exists()]
     if kind == "scrutiny" and reconcile.path(folder).is_file():
         files.append(reconcile.path(folder))
     return files

@@ -110,7 +110,7 @@ def plan(ds: dataset.Dataset, sheets: dict[str, Sheet], book: str, replace: bool
         have = ds.tables[name]
         for _, rec in have.iterrows():
             existing.setdefault(period_of(spec, rec), []).append(int(rec["row"]))
-        file = CsvFile.read(ds.folder / spec.file)
+        file = CsvFile.read(ds.folder / spec.file, spec.column_names)
         drop: set[int] = set()
         replaced: dict[str, list[int]] = {}
         for period, row in first_row.items():
@@ -224,7 +224,8 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
     folder = ds.folder
     history_root = folder / HISTORY
     with files.lock(import_lock(folder)):
-        stale = [c for c in changes if c.csv.path.read_bytes() != c.csv.raw]
+        stale = [c for c in changes if (c.csv.path.read_bytes() if c.csv.path.exists() else None)
+                 != (c.csv.raw if c.csv.existed else None)]
         if stale:
             raise ImportRefused([CellProblem(book, f"{ds.label}/{c.csv.path.name} changed while the import was being "
                                                    "checked; run the import again") for c in stale], book)
@@ -240,7 +241,8 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
             if history is not None:
                 history.mkdir()
                 for c in changes:
-                    shutil.copy2(c.csv.path, history / c.csv.path.name)
+                    if c.csv.existed:  # an optional table's new file has no earlier version to keep
+                        shutil.copy2(c.csv.path, history / c.csv.path.name)
             for c in changes:
                 files.write_file(c.csv.path, c.new_bytes)
                 written.append(c)
@@ -252,7 +254,10 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
             dataset.load(folder)  # the whole folder must still validate as it now stands
         except BaseException as e:
             for c in written:
-                files.write_file(c.csv.path, c.csv.raw)
+                if c.csv.existed:
+                    files.write_file(c.csv.path, c.csv.raw)
+                else:
+                    c.csv.path.unlink(missing_ok=True)
             if log_before is not None:
                 files.write_file(log_path, log_before)
             elif log_path.exists():

@@ -59,9 +59,15 @@ class CsvFile:
     header: list[str]
     header_text: str
     records: list[tuple[list[str], str]]  # (cells, exact text with its line ending), header excluded
+    existed: bool = True  # False for an optional table's file the folder does not have yet
 
     @classmethod
-    def read(cls, path: Path) -> CsvFile:
+    def read(cls, path: Path, columns: list[str] | None = None) -> CsvFile:
+        """The file at `path`; when it does not exist (an optional table left out), an empty file whose
+        header is `columns`."""
+        if columns is not None and not path.exists() and not path.is_symlink():
+            header_text = ",".join(columns) + "\n"
+            return cls(path, b"", False, "\n", ",", list(columns), header_text, [], existed=False)
         raw = path.read_bytes()
         try:
             text, bom = raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf")
