@@ -10,7 +10,9 @@ from wsp_analysis.data.schema import REFUSE, tables
 INTRO = """# Data tables
 
 Each partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per
-table below. Every table is required; a partnership with no records for one keeps its header row.
+table below. Every table is required unless it is marked optional; a partnership with no records for
+one keeps its header row. An optional table's file may be left out, and is then read as if it held only
+its header: a folder written before the table existed validates unchanged.
 Each file has a header row; column order is free. Each file must be in the folder itself: a file that
 is a link to one outside the partnership folder (`partnership.yaml` too) is refused without being read.
 
@@ -146,17 +148,20 @@ def blank_means(t, c) -> str:
 
 def rules_across_columns(t) -> list[str]:
     """The table's cross-column rules, in words."""
-    checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
+    checks = [" ".join(f.__doc__.split()) for f in (*t.row_checks, *t.table_checks)]  # a docstring may wrap
     if t.name == "training":
         checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
-                      "their sums.")
+                      "their sums (attended less walk-ins: bookings.csv holds bookings only).")
     return checks
 
 
 def _table(t) -> list[str]:
     folded = [f"`{c}`" for c in getattr(t, "folded_columns", [])]
     names = [f"Names compared ignoring capitals and spaces: {', '.join(folded)}.", ""] if folded else []
-    out = [f"## {t.file}", "", t.doc, "", f"Unique on: {', '.join(t.key)}.", "", *names,
+    optional = ["Optional: the file may be left out of the folder (read as its header alone).", ""] \
+        if getattr(t, "optional", False) else []
+    figures = [f"Figures: {t.figures}", ""] if getattr(t, "figures", "") else []
+    out = [f"## {t.file}", "", t.doc, "", *optional, *figures, f"Unique on: {', '.join(t.key)}.", "", *names,
            "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
     for c in t.columns:
         out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank_means(t, c)} | {c.doc} |")
