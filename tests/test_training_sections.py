@@ -63,14 +63,21 @@ def test_a_partnership_that_publishes_percentages_only(tmp_path):
     check("annual training", s, reg, "training", Y)
     assert s.sentences == (
         "83% of training bookings were attended (a published percentage; the counts are not published).",
-        "The attendance rate was up three percentage points from 80% in 2022-23 (published percentages): without "
-        "both years' counts, whether the change is larger than chance alone could produce cannot be tested.",
+        "The attendance rate was up three percentage points from 80% in 2022-23; both years' are published "
+        "percentages without their counts, so whether the change is larger than chance alone could produce cannot "
+        "be tested.",
         "The published figure for take-up is 91% (the counts are not published).",
     )
     assert [r for r in s.data[0].display_rows() if "%" in r[1]] == [
         ["Share of bookings attended (published percentage; counts not published)", "83.0%", "80.0%"],
         ["take-up (published percentage; counts not published)", "91.0%", "[x]"]]
     assert s.chart is None  # no counts: nothing to draw
+    counted = wsp.figures(folder(tmp_path / "counted", {"training_shares": shares[2:], "training": [
+        {"year": Y, "bookings": 200, "attended": 150, "no_shows": 50}]}), Y)
+    assert messages.training(counted, Y)[1] == (
+        "The attendance rate was down five percentage points from 80% in 2022-23; 2022-23's is a published "
+        "percentage without its counts, so whether the change is larger than chance alone could produce cannot be "
+        "tested.")  # 150 / 200 = 75%
 
 
 EVENTS = [{"year": Y, "quarter": "Q1", "course": "Neglect Level 1", "sessions": 3, "capacity": 60, "attended": 43,

@@ -61,6 +61,9 @@ RATES = {  # id: (numerator, denominator, label)
     "no_show_rate": ("no_shows", "bookings", "Share of bookings not attended (no-shows)"),
     "utilisation_rate": ("attended", "places_offered", "Share of places offered that were used"),
 }
+# the counts in the order a table lists them (training.csv's own first order kept, each optional one by its kin)
+ORDER = ("events", "occurrences", "sessions_cancelled", "trainer_days", "places_offered", "registrations", "bookings",
+         "cancellations", "attended", "walk_ins", "bookings_attended", "no_shows", "elearning_taken")
 TESTED = ("attendance_rate", "no_show_rate")  # rates compared with the year before, with a test
 SUMMED = (*COUNTS, *OPTIONAL, "bookings_attended", "walk_in_rows")
 
@@ -131,11 +134,8 @@ def _counts_and_rates(tables, t: pd.DataFrame) -> tuple[list[Block], dict[str, B
                              tables.source(t["partnership"], "training")), index=t.index, dtype=object)
     recorded = _recorded(tables["training"])
     out = []
-    for c in COUNTS:
-        out.append(rows(t, "training." + c + t["suffix"], _label(t, c) + t["when"], t["period"], t[c], "count",
-                        source=src))
-    for c in (*OPTIONAL, "bookings_attended"):
-        r = t[np.array([c in recorded.get(p, ()) for p in t["partnership"]], dtype=bool)]
+    for c in ORDER:
+        r = t if c in COUNTS else t[np.array([c in recorded.get(p, ()) for p in t["partnership"]], dtype=bool)]
         out.append(rows(r, "training." + c + r["suffix"], _label(r, c) + r["when"], r["period"], r[c], "count",
                         source=src[r.index]))
     published = published_shares.training_shares(tables, t)

@@ -26,9 +26,14 @@ def _rate_change(reg: Register, year: str, key: str, name: str) -> str | None:
         text += f" {of(before.numerator, before.denominator)}"
     if known(test):
         text += f", a change {verdict(test.value, 'two-proportion z-test')}"
-    elif is_published(before) or is_published(get(reg, f"training.{key}", year)):
-        text += (" (published percentages): without both years' counts, whether the change is larger than chance "
-                 "alone could produce cannot be tested")
+    else:
+        published = [y for y, f in ((prev, before), (year, get(reg, f"training.{key}", year))) if is_published(f)]
+        if len(published) == 2:
+            text += ("; both years' are published percentages without their counts, so whether the change is larger "
+                     "than chance alone could produce cannot be tested")
+        elif published:
+            text += (f"; {published[0]}'s is a published percentage without its counts, so whether the change is "
+                     "larger than chance alone could produce cannot be tested")
     return text + "."
 
 
