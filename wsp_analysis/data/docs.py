@@ -121,7 +121,10 @@ before audits are recorded.
 data/triton triton`: three financial years of audits on a three-point scale (Effective, Partly
 Effective, Not Effective; six cases a quarter on its own themes), one earlier year published only as
 percentages, whole-year training and budget, and its own RAG and suppression thresholds. It exists so
-that nothing in the library can assume Walsall's four grades, the grade "Good" or its thresholds.
+that nothing in the library can assume Walsall's four grades, the grade "Good" or its thresholds. It also
+publishes training as many partnerships do: attendance by agency (`training_by_agency.csv`, summing to
+`training.csv`'s attended) and, from 2022-23, its evaluation as shares of delegates with the number who
+responded (`evaluation_shares.csv`), not as evaluation forms.
 """
 
 WALSALL = "## Walsall\n\n`data/walsall/` transcribes the Walsall Safeguarding Partnership Annual Report 2023-2024\n(`../shared/seeds/002_3cfe3ce716ad6625.txt`): Table 1 (audit grades by quarter, as counts), Table 2\n(2019-20 to 2022-23 as published percentages: no counts were published for those years, so none\nare invented), the training statistics panel and text, the neglect e-learning course, the\nrapid-review referral table, self-neglect panel referrals (Q2 and Q4 not published: blank, not 0)\nand Appendix 1 (budget, contributions, the reserve of £299,260, printed `£299.260`).\nEach row's `source` names its table or section. `evaluations.csv` holds only its header: the report\ndescribes pre-course, post-course and eight-week impact evaluation forms but publishes none of their\nratings, so training impact is not available.\n\n`actions.csv` holds the actions the report lists after its Q1, Q2 and Q3 audits (Q4 lists none), with\ntheir status where the report gives one (Q3's it does not: `not_stated`), and SCR W6 as one review-level\nrow: the report says all its actions are completed but not how many there were, so none are invented.\nNo dates are published, so every date is blank. `section11.csv` holds only its header: the report\npublishes no Section 11 grades, only the 17 organisations that attended the assurance event of 9 August\n2023 (`section11_attendance.csv`).\n"
