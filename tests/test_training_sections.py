@@ -142,3 +142,20 @@ def test_a_quarter_without_its_own_rows_says_so_once(tmp_path, quarter):
     assert s.sentences[0] == (f"Training counts for {quarter} are not available [x]: the data holds none for "
                               f"{quarter} 2023-24, only for the year as a whole or for other quarters.")
     assert not any("course" in m or "walk-in" in m for m in s.sentences)  # about the quarter's own rows only
+
+
+def test_triton_publishes_attendance_by_agency_and_evaluation_as_shares():
+    from conftest import TRITON
+
+    reg = wsp.figures(wsp.load(TRITON), Y)
+    by_agency = [f for f in reg.find("training.agency.", Y) if f.id.endswith(".attended")]
+    assert sum(f.value for f in by_agency) == reg.value("training.attended", Y) == 741  # 238+106+161+160+76
+    s = annual.impact(reg, Y)
+    check("annual impact", s, reg, "impact", Y)
+    assert s.sentences[0] == (
+        "92% of delegates reported more knowledge, end of course: 329 responded, and with that many the true share "
+        "could plausibly lie from 89% to 94% (a published percentage; the counts are not published).")
+    t = annual.training(reg, Y)
+    check("annual training", t, reg, "training", Y)
+    assert t.sentences[-1] == ("Of the 741 attendances recorded by agency, the most were from Children's Social "
+                               "Care: 238 (32%).")  # 238 / 741 = 0.321
