@@ -109,7 +109,7 @@ def impact(reg: Register, year: str) -> list[str]:
     if not reg.has_data("impact", year):
         return [no_data("impact", year, NO_FORMS)]
     shares = evaluation_shares(reg, year)
-    if reg.detail("impact.courses").empty:  # published shares only: say the ratings are not there
+    if not known(get(reg, "impact.delegates", year)):  # published shares only: say the ratings are not there
         return shares + [sentence(NO_FORMS) + "."]
     out = []
     paired, change, improved = (get(reg, f"impact.{k}", year) for k in ("paired", "change_mean", "improved"))
