@@ -213,3 +213,13 @@ def test_no_grade_scale_is_needed_until_grades_are_recorded(walsall_copy):
     found, text = problems(walsall_copy)
     assert found == ["data/walsall/partnership.yaml: grade_scale is missing, and audit_shares.csv (1 row) record "
                      "grades: list the partnership's audit grades, best first"]
+
+
+def test_grades_load_as_ordered_categoricals_best_first(walsall):
+    grade = walsall.audits["grade"]
+    assert isinstance(grade.dtype, pd.CategoricalDtype) and grade.cat.ordered
+    assert list(grade.cat.categories) == ["Outstanding", "Good", "Requires Improvement", "Inadequate"]
+    assert (grade.sort_values().iloc[0], grade.sort_values().iloc[-1]) == ("Outstanding", "Inadequate")
+    assert list(walsall.audit_shares["grade"].cat.categories) == list(grade.cat.categories)
+    s11 = walsall.section11["self_grade"]  # Walsall publishes no Section 11 grades: an empty ordered column
+    assert list(s11.cat.categories) == ["Fully met", "Partially met", "Not met"] and s11.cat.ordered

@@ -2,7 +2,18 @@ import csv
 
 import pytest
 
-from wsp_analysis.calc.register import COLUMNS, Figure, Register, pct_change, ratio, read_csv, slug, write_csv
+import pandas as pd
+
+from wsp_analysis.calc import rows
+from wsp_analysis.calc.register import COLUMNS, Figure, Register, read_csv, slug, write_csv
+from wsp_analysis.calc.rows import one as ratio
+
+
+def pct_change(id_, label, period, current, previous, source) -> Figure:
+    """rows.pct_change for one figure."""
+    b = rows.pct_change(pd.DataFrame({"partnership": [""], "report": [""], "span": [""]}), id_, label, period,
+                        current, previous, source)
+    return Figure(id_, label, period, b["value"][0], "percent", b["numerator"][0], b["denominator"][0], source)
 
 
 def test_ratio_and_missing():

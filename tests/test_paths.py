@@ -3,6 +3,8 @@ before anything is read or written, every write stays inside the output folder, 
 only an earlier report."""
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
@@ -62,7 +64,9 @@ def test_report_refuses_a_path_and_touches_nothing(escape, capsys, partnership):
     code, out, err = wsp(capsys, "report", "--partnership", partnership, "--year", YEAR,
                          "--data-dir", str(escape["data"]), "--output-dir", str(escape["out"]))
     assert code == 2 and out == ""
-    assert err.startswith(f'wsp-analysis: --partnership "{partnership}" is not a safe folder name for a partnership')
+    # one log line: an ISO 8601 timestamp, then the message
+    assert re.match(rf'\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d wsp-analysis: --partnership "{re.escape(partnership)}" is not a '
+                    'safe folder name for a partnership', err), err
     assert tree(escape["root"]) == before
     assert (escape["outside"] / YEAR).read_text() == "not the package's\n"
 
@@ -93,7 +97,8 @@ def test_a_params_file_is_checked_the_same_way(escape, capsys):
     before = tree(escape["root"])
     code, out, err = wsp(capsys, "report", str(path))
     assert code == 2 and out == ""
-    assert err.startswith(f'wsp-analysis: {path}: partnership "../escape/walsall" is not a safe folder name')
+    assert re.match(rf'\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d wsp-analysis: {re.escape(str(path))}: partnership '
+                    '"../escape/walsall" is not a safe folder name', err), err
     assert tree(escape["root"]) == before
     with pytest.raises(UsageError, match='partnership "/srv/x" is not a safe folder name'):
         params.check({"partnership": "/srv/x", "year": YEAR})

@@ -160,14 +160,21 @@ def test_a_read_only_output_folder_is_one_line(previous, monkeypatch, capsys):
 
 
 def test_a_parameter_the_notebook_does_not_declare_is_refused(tmp_path, capsys):
+    # a notebook of the user's own that takes no quarter (the scrutiny notebook used to be one: asked for a
+    # quarter, it warned "Passed unknown parameter" and wrote the year's content into <year>-Q1-scrutiny)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('partnership = "walsall"\nyear = "2023-24"\ndata_dir = None\n'
+                                          "output_dir = None", metadata={"tags": ["parameters"]})]
+    nbformat.write(nb, str(tmp_path / "board_summary.ipynb"))
+    out = tmp_path / "out"
     code = cli.main(["report", "--partnership", "walsall", "--year", YEAR, "--quarter", "Q1", "--notebook",
-                     "scrutiny", "--output-dir", str(tmp_path)])
+                     str(tmp_path / "board_summary.ipynb"), "--output-dir", str(out)])
     err = capsys.readouterr().err
     assert code == 2
     (line,) = log_lines(err)
-    assert line.endswith('scrutiny.ipynb does not take the parameter "quarter" (its parameters cell sets data_dir, '
-                         "output_dir, partnership, year)")
-    assert list(tmp_path.iterdir()) == []
+    assert line.endswith('board_summary.ipynb does not take the parameter "quarter" (its parameters cell sets '
+                         "data_dir, output_dir, partnership, year)")
+    assert not out.exists() or list(out.iterdir()) == []
 
 
 def test_declared_parameters_reads_every_form_of_assignment(tmp_path):

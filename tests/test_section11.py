@@ -76,7 +76,7 @@ def test_the_moderated_lower_finding():
     assert v("section11.agency.agency_b.moderated_lower") == 0  # moderated, but higher
     assert reg.value("section11.agency.agency_c.moderated", Y) == 0  # never moderated
     assert reg.value("section11.agency.agency_c.standards", Y) == 2
-    msgs = narrative.section11(reg, ds, Y)
+    msgs = narrative.section11(reg, Y)
     assert ("It moderated one grade lower than the agency's own (33%; 1 of 3): Agency A (one).") in msgs
 
 
@@ -100,7 +100,7 @@ def test_first_round_has_no_change_and_says_so():
     reg = wsp.figures(ds, Y)
     assert reg.value("section11.change_pp.fully_met", Y) is None
     assert reg.value("section11.test.grade_mix", Y) is None
-    assert narrative.section11(reg, ds, Y)[-1] == ("This is the first round recorded, so there is no change since a "
+    assert narrative.section11(reg, Y)[-1] == ("This is the first round recorded, so there is no change since a "
                                                    "previous round to report.")
 
 
@@ -124,7 +124,7 @@ def test_walsall_lists_who_attended_and_grades_are_not_available(register, walsa
     assert len(att) == 17 and {"Street Teams", "West Midlands Police", "Black Country ICB"} <= set(att["organisation"])
     assert set(att["event_date"]) == {date(2023, 8, 9)}
     assert walsall.section11.empty
-    assert narrative.section11(register, walsall, Y) == [
+    assert narrative.section11(register, Y) == [
         "The Section 11 assurance event on 9 August 2023 was attended by 17 organisations, listed below.",
         "Their self-assessment grades are not published, so the grades, their moderation and the change since the "
         "last round are not available [x].",

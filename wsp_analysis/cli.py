@@ -12,6 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from wsp_analysis.calc.compute import every
+from wsp_analysis.calc.register import write_frame
+from wsp_analysis.data import periods
+from wsp_analysis.data.partnerships import load_all
 from wsp_analysis import __version__
 from wsp_analysis.data import load as dataset
 from wsp_analysis.publish import params
@@ -166,7 +170,7 @@ def _template(args) -> int:
 
 
 def _import(args) -> int:
-    from wsp_analysis.returns import importer
+    from wsp_analysis.returns import importer  # here: openpyxl, as for the template
 
     result = importer.import_workbook(args.workbook, args.partnership, args.data_dir, replace=args.replace)
     for w in result.warnings:
@@ -176,7 +180,7 @@ def _import(args) -> int:
 
 
 def _new_partnership(args) -> int:
-    from wsp_analysis.returns import scaffold
+    from wsp_analysis.returns import scaffold  # here: only new-partnership needs it
 
     folder = scaffold.create(args.name, args.data_dir, args.grade, args.display_name)
     print(folder)
@@ -249,16 +253,12 @@ def _verify(args) -> int:
 
 
 def _figures(args) -> int:
-    from wsp_analysis.calc.compute import every
-    from wsp_analysis.calc.register import write_frame
-    from wsp_analysis.data.partnerships import load_all
 
     write_frame(every(load_all(args.data_dir, None if args.all else [args.partnership])), sys.stdout)
     return EXIT_OK
 
 
 def _reconcile(args) -> int:
-    from wsp_analysis.data import periods
 
     try:
         year = periods.parse_year(args.year)
@@ -301,7 +301,7 @@ def _logged(command):
             log.error("failed %s", e)
             return EXIT_NOTEBOOK
         except Exception as e:
-            from wsp_analysis.publish import render
+            from wsp_analysis.publish import render  # here: as in _report
 
             log.error("failed: %s", render.cause(e))
             return EXIT_NOTEBOOK
@@ -309,6 +309,8 @@ def _logged(command):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The wsp-analysis command: parse the arguments, run the command, return its exit status (0 ok, 1 a run
+    failed or something differs, 2 invalid data or arguments)."""
     runlog.configure()
     args = _parser().parse_args(argv)
     try:

@@ -38,6 +38,7 @@ class DataValidationError(WspError):
         super().__init__(self.report())
 
     def report(self) -> str:
+        """Every problem on a line of its own, then a count of problems and files: what validate prints."""
         n = len(self.problems)
         files = len({p.file for p in self.problems})
         lines = [str(p) for p in self.problems]

@@ -43,6 +43,9 @@ STATUS_MEANING = {
 
 @dataclass(frozen=True)
 class Row:
+    """One published figure against ours: the printed text, our figure shown to one more place, the status
+    (MATCH, DIFFERS, PERCENT_FOR_POINTS, NOT_DERIVABLE), a note, where it is printed and what it claims,
+    and our unrounded value."""
     figure_id: str
     period: str
     printed: str
@@ -174,10 +177,12 @@ def for_dataset(ds, reg: Register, year: str, quarter: str | None = None) -> lis
 
 
 def counts(rows: list[Row]) -> dict[str, int]:
+    """How many rows have each status: {status: count} for every status, 0 where none."""
     return {s: sum(r.status == s for r in rows) for s in STATUSES}
 
 
 def summary(rows: list[Row]) -> str:
+    """One line: how many published figures, and how many of each status."""
     c = counts(rows)
     return (f"{len(rows)} published figure{'s' if len(rows) != 1 else ''}: "
             + ", ".join(f"{c[s]} {s}" for s in STATUSES))

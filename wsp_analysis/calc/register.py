@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio", 
 
 
 def is_missing(v) -> bool:
+    """Whether a value is missing: None, pandas NA or a float NaN (never 0)."""
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
@@ -43,6 +46,10 @@ def clean(v) -> float | int | None:
 
 @dataclass(frozen=True)
 class Figure:
+    """One figure a report states: its id and period (unique in a register), a label in words, the unrounded
+    value (None when not available), its unit (UNITS), the counts behind it, its source file(s), the Wilson
+    95% interval of a proportion of counts, and the [c] symbol when a publication report suppresses it.
+    Raises ValueError for an unknown unit or half an interval."""
     id: str
     label: str
     period: str
@@ -71,34 +78,6 @@ class Figure:
     def interval(self) -> tuple[float, float] | None:
         """(ci_low, ci_high), or None when the figure has no interval."""
         return None if self.ci_low is None else (self.ci_low, self.ci_high)
-
-
-def ratio(id: str, label: str, period: str, numerator, denominator, source: str,
-          unit: str = "proportion", interval: bool = True) -> Figure:
-    """A share numerator/denominator; missing when either is missing or the denominator is 0.
-
-    A proportion of counts carries its Wilson 95% interval (stats.wilson_interval); pass
-    interval=False for a share that is not k of n things (e.g. a share of pounds).
-    """
-    from wsp_analysis.calc.stats import wilson_interval  # here: stats imports scipy, figures is imported everywhere
-
-    n, d = clean(numerator), clean(denominator)
-    value = None if n is None or d in (None, 0) else n / d
-    ci = None
-    if interval and unit == "proportion" and value is not None and _whole(n) and _whole(d) and 0 <= n <= d:
-        ci = wilson_interval(int(n), int(d))
-    return Figure(id, label, period, value, unit, n, d, source, *(ci or (None, None)))
-
-
-def _whole(v) -> bool:
-    return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
-
-
-def pct_change(id: str, label: str, period: str, current, previous, source: str) -> Figure:
-    """Relative change in percent: (current - previous) / previous x 100."""
-    c, p = clean(current), clean(previous)
-    value = None if c is None or p in (None, 0) else (c - p) / p * 100
-    return Figure(id, label, period, value, "percent", c, p, source)
 
 
 class Register:
@@ -135,12 +114,14 @@ class Register:
         return self.details.get(name, pd.DataFrame())
 
     def add(self, fig: Figure) -> None:
+        """Add a figure; ValueError when its (id, period) is already in the register."""
         key = (fig.id, fig.period)
         if key in self._figs:
             raise ValueError(f"figure {fig.id} for {fig.period} is defined twice")
         self._figs[key] = fig
 
     def extend(self, figs: Iterable[Figure]) -> None:
+        """Add each figure (see add)."""
         for f in figs:
             self.add(f)
 
@@ -154,21 +135,26 @@ class Register:
         return key in self._figs
 
     def get(self, id: str, period: str) -> Figure:
+        """The figure with this id and period; KeyError naming both when there is none."""
         try:
             return self._figs[(id, period)]
         except KeyError:
             raise KeyError(f"no figure {id} for {period}") from None
 
     def value(self, id: str, period: str):
+        """The figure's value (None when not available); KeyError when there is no such figure."""
         return self.get(id, period).value
 
     def find(self, prefix: str, period: str | None = None) -> list[Figure]:
+        """The figures whose id starts with `prefix` (of `period` when given), in register order."""
         return [f for f in self if f.id.startswith(prefix) and (period is None or f.period == period)]
 
     def frame(self) -> pd.DataFrame:
+        """The register as a DataFrame with figures.csv's columns, one row per figure."""
         return pd.DataFrame([asdict(f) for f in self], columns=COLUMNS)
 
     def write_csv(self, path: str | Path) -> Path:
+        """Write figures.csv (a folder is given: writes folder/figures.csv); returns the path."""
         return write_csv(self, path)
 
 
@@ -197,8 +183,6 @@ def write_frame(frame: pd.DataFrame, out=None) -> None:
     """Write a frame of figures (every(): partnership, then figures.csv's columns) as CSV in figures.csv's
     cell format (unrounded values, empty for missing) to `out`: a path, or a text stream (standard output
     by default)."""
-    import sys
-
     def write(f):
         w = csv.writer(f, lineterminator="\n")
         w.writerow(list(frame.columns))
@@ -229,7 +213,5 @@ def read_csv(path: str | Path) -> Register:
 def slug(text: str) -> str:
     """Id fragment from a name: "Requires Improvement" -> "requires_improvement",
     "Professional Services (Chair costs, consultancy etc.)" -> "professional_services"."""
-    import re
-
     base = re.sub(r"\(.*?\)", "", str(text)).replace("&", " ")
     return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_")

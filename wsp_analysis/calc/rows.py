@@ -35,6 +35,7 @@ def num(v, n: int | None = None) -> np.ndarray:
 
 
 def text(v, n: int) -> np.ndarray:
+    """Text values for every row: a Series or array as given, or one value repeated n times."""
     if isinstance(v, pd.Series):
         return v.to_numpy(dtype=object)
     if isinstance(v, np.ndarray):

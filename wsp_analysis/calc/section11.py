@@ -108,6 +108,7 @@ def attendance(att: pd.DataFrame, year: str, as_of: date | None = None) -> pd.Da
 
 
 def event_dates(att: pd.DataFrame) -> list[date]:
+    """The distinct dates of the assurance events in attendance rows, oldest first (undated rows left out)."""
     return sorted({d for d in att["event_date"] if not is_missing(d)})
 
 

@@ -39,6 +39,7 @@ class Thresholds:
     KEYS = ("green", "amber", "underspend")
 
     def describe(self) -> str:
+        """The thresholds in words, for the notes under a RAG table."""
         n = lambda v: f"{v:g}%"  # noqa: E731
         return (f"adverse variances up to and including {n(self.green)} of budget are green, up to and including "
                 f"{n(self.amber)} amber and beyond {n(self.amber)} red; a favourable spending variance beyond "

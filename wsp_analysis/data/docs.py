@@ -173,6 +173,8 @@ def _table(t) -> list[str]:
 
 def data_reference() -> str:
 
+    """docs/data.md: every table, its columns, what a blank means and the rules across columns, from the table
+    specifications."""
     out = [INTRO.rstrip("\n"), ""]
     for t in tables(("Outstanding", "Good", "Requires Improvement", "Inadequate")).values():
         out += _table(t)

@@ -18,6 +18,7 @@ import pandas as pd
 from wsp_analysis.data import checks
 from wsp_analysis.data.checks import training_matches_bookings  # noqa: F401  (part of this module's contract)
 from wsp_analysis.data.config import CONFIG_FILE, Partnership, _label, read_partnership  # noqa: F401
+from wsp_analysis.data.schema import SECTION11_GRADES
 from wsp_analysis.data.schema import tables
 from wsp_analysis.data.table import looks_personal, read_table, shown  # noqa: F401
 from wsp_analysis.errors import DataValidationError, Problem
@@ -85,4 +86,20 @@ def load(folder: str | Path) -> Dataset:
         problems.extend(checks.training_matches_bookings(loaded, label))
     if problems:
         raise DataValidationError([shown(p) for p in problems])
-    return Dataset(partnership=partnership, folder=folder, tables=loaded, label=label, warnings=tuple(warnings))
+    return Dataset(partnership=partnership, folder=folder, tables=ordered_grades(loaded, partnership), label=label,
+                   warnings=tuple(warnings))
+
+
+def ordered_grades(loaded: dict[str, pd.DataFrame], partnership) -> dict[str, pd.DataFrame]:
+    """Grades as ordered categoricals, best first, so that sorting and comparing follow the scale: audit
+    grades on the partnership's scale (audits.csv, audit_shares.csv), Section 11 grades on Fully met,
+    Partially met, Not met. A blank stays missing."""
+    scales = {"audits": {"grade": tuple(partnership.grade_scale)},
+              "audit_shares": {"grade": tuple(partnership.grade_scale)},
+              "section11": {"self_grade": SECTION11_GRADES, "moderated_grade": SECTION11_GRADES}}
+    out = dict(loaded)
+    for name, columns in scales.items():
+        if name in out:
+            out[name] = out[name].assign(**{c: pd.Categorical(out[name][c], categories=list(scale), ordered=True)
+                                            for c, scale in columns.items()})
+    return out

@@ -82,6 +82,8 @@ def data_dir(explicit: str | Path | None = None) -> Path:
 
 
 def partnerships(root: Path) -> list[str]:
+    """The partnership folders (those holding partnership.yaml) under a data folder, by name, sorted; empty
+    when the folder is not there."""
     return sorted(p.name for p in root.iterdir() if (p / "partnership.yaml").is_file()) if root.is_dir() else []
 
 

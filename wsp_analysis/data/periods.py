@@ -30,10 +30,13 @@ def parse_quarter(text: str) -> str:
 
 
 def start_year(year: str) -> int:
+    """The calendar year a financial year starts in: 2023 for 2023-24. ValueError when it is not a financial
+    year."""
     return int(parse_year(year)[:4])
 
 
 def previous_year(year: str) -> str:
+    """The financial year before: 2022-23 for 2023-24."""
     y = start_year(year) - 1
     return f"{y}-{(y + 1) % 100:02d}"
 
@@ -45,6 +48,7 @@ def year_dates(year: str) -> tuple[date, date]:
 
 
 def quarter_dates(year: str, quarter: str) -> tuple[date, date]:
+    """First and last day of a quarter of a financial year: Q1 is 1 April to 30 June."""
     y = start_year(year)
     q = QUARTERS.index(parse_quarter(quarter))
     starts = [date(y, 4, 1), date(y, 7, 1), date(y, 10, 1), date(y + 1, 1, 1)]

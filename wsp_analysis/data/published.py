@@ -93,6 +93,7 @@ SPEC = Table(
 
 
 def path(folder: Path) -> Path:
+    """Where a partnership folder's published_figures.csv is."""
     return Path(folder) / FILE
 
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from wsp_analysis.data import periods
 
@@ -122,7 +123,6 @@ def percent(raw: str) -> float:
 
 def iso_date(raw: str):
     """A date written YYYY-MM-DD (as spreadsheets export ISO dates)."""
-    from datetime import date
 
     try:
         return date.fromisoformat(raw)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import platform
 import re
 import subprocess
@@ -40,8 +41,9 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, requires, version
 from pathlib import Path
 
+from wsp_analysis import __version__
 from wsp_analysis.data import paths
-from wsp_analysis.calc import reconcile
+from wsp_analysis.data import published
 from wsp_analysis.data.load import CONFIG_FILE
 from wsp_analysis.data.schema import tables
 
@@ -56,6 +58,7 @@ SHORT = 12  # characters of a SHA-256 shown in the report's footer
 
 
 def sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 16), b""):
@@ -89,8 +92,8 @@ def input_files(folder: Path, grade_scale, kind: str) -> list[Path]:
     the folder has it: absent, it is read as empty)."""
     files = [folder / CONFIG_FILE] + [folder / spec.file for spec in tables(grade_scale).values()
                                       if not spec.optional or (folder / spec.file).exists()]
-    if kind == "scrutiny" and reconcile.path(folder).is_file():
-        files.append(reconcile.path(folder))
+    if kind == "scrutiny" and published.path(folder).is_file():
+        files.append(published.path(folder))
     return files
 
 
@@ -108,6 +111,7 @@ def describe_outputs(folder: str | Path) -> list[dict]:
 
 
 def dependencies() -> dict[str, str]:
+    """The installed version of each library the figures and pages depend on, by name."""
     names = list(KEY_DEPENDENCIES)
     try:
         for req in requires(PACKAGE) or []:
@@ -129,10 +133,10 @@ def dependencies() -> dict[str, str]:
 
 
 def package_version() -> str:
+    """This package's version, as installed (or as the source says, when not installed)."""
     try:
         return version(PACKAGE)
     except PackageNotFoundError:
-        from wsp_analysis import __version__
         return __version__
 
 
@@ -163,11 +167,11 @@ def command(parameters: dict) -> str:
 
 
 def _quote(part: str) -> str:
-    import shlex
     return shlex.quote(str(part))
 
 
 def now() -> datetime:
+    """The time now, in UTC, as an ISO 8601 string to the second."""
     return datetime.now(timezone.utc)
 
 
@@ -199,6 +203,7 @@ def start(ds, *, year: str, quarter: str | None, period: str, kind: str, noteboo
 
 
 def finish(manifest: dict, finished: datetime | None = None) -> dict:
+    """The manifest begun by start, with the time the run finished."""
     finished = finished or now()
     out = dict(manifest)
     out["finished"] = finished.isoformat(timespec="milliseconds")

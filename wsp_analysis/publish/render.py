@@ -187,7 +187,7 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     `kernel`: a started Kernel to run in (run-all's workers), else one is started and stopped here.
     `timeout`: seconds for the whole run (None: no limit). Raises UsageError (bad arguments, a parameter
     the notebook does not declare, a lock file or report folder that is a symbolic link),
-    DataValidationError (bad data; no kernel is started) or RunFailed (the run failed; the previous report
+    DataValidationError (bad data; nothing runs in the kernel) or RunFailed (the run failed; the previous report
     is untouched; NotebookFailed when the notebook raised, its kernel died or the deadline passed).
     """
     started = time.monotonic()
@@ -203,11 +203,27 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     check_parameters(nb_path, ["partnership", "year"] + (["quarter"] if quarter else []) + ["data_dir", "output_dir"])
     kind = paths.report_kind(notebook, quarter)
     folder = paths.partnership_dir(partnership, data_dir)
-    ds = dataset.load(folder)  # validate before starting a kernel
-    for w in ds.warnings:
-        log.warning("warning: %s", w)
-    if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
-        raise UsageError(f"{ds.label} has no data for {year}")
+    # A kernel of our own starts now, so that its start-up (a second or so of imports in its own process)
+    # overlaps with loading and checking the data here; bad data stops it again before it runs anything.
+    own = kernel is None
+    kernel = kernel or Kernel()
+    try:
+        ds = dataset.load(folder)
+        for w in ds.warnings:
+            log.warning("warning: %s", w)
+        if not any((t["year"] == year).any() for t in ds.tables.values() if "year" in t):
+            raise UsageError(f"{ds.label} has no data for {year}")
+        return _locked(ds, partnership, year, quarter, period, nb_path, kind, folder, output_dir, notebook, kernel,
+                       timeout, started)
+    finally:
+        if own:
+            kernel.shutdown()
+
+
+def _locked(ds, partnership: str, year: str, quarter: str | None, period: str, nb_path: Path, kind: str,
+            folder: Path, output_dir, notebook: str | None, kernel: Kernel, timeout: float | None,
+            started: float) -> Path:
+    """Holding the period's lock: recover what a killed run left, then run (see _run)."""
     final = paths.report_dir(output_dir, partnership, period, notebook)
     name = final.name  # the period, with the notebook's suffix for a non-default notebook (2023-24-scrutiny)
     run = f"{partnership} {name}"
@@ -228,18 +244,17 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     return final
 
 
-def _run(ds, final: Path, nb_path: Path, parameters: dict, kernel: Kernel | None, about: dict,
+def _run(ds, final: Path, nb_path: Path, parameters: dict, kernel: Kernel, about: dict,
          timeout: float | None, started: float) -> None:
     """Holding the period's lock: stage, execute, write, swap in; on any failure keep what ran, and
     raise RunFailed saying why (its message is completed with the run's name by render)."""
     run = manifest.start(ds, started=manifest.now(), **about)
-    staging, own, notes = None, kernel is None, {}
+    staging, notes = None, {}
     try:
         staging = files.staging_dir(final)
         files.checkpoint("staged")
         parameters = {**parameters, "output_dir": str(staging)}
         left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
-        kernel = kernel or Kernel()
         offset = kernel.log_size()
         try:
             execute(nb_path, staging / "report.ipynb", parameters, kernel, left, timeout)
@@ -247,9 +262,6 @@ def _run(ds, final: Path, nb_path: Path, parameters: dict, kernel: Kernel | None
             if not kernel.alive():
                 notes["kernel.log"] = kernel.log_since(offset)
             raise
-        finally:
-            if own:
-                kernel.shutdown()
         files.checkpoint("executed")
         if not (staging / "figures.csv").is_file():
             raise NotebookFailed(f"{nb_path.name} ran but did not write figures.csv")

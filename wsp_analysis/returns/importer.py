@@ -43,6 +43,8 @@ LOG_COLUMNS = ("imported_at", "workbook", "fingerprint", "rows", "periods", "rep
 
 @dataclass
 class Change:
+    """What an import does to one table file: the sheet it came from, the file and its new bytes, the rows
+    added, the periods they are for, and the rows of each period it replaces."""
     table: str
     sheet: Sheet
     csv: CsvFile
@@ -55,6 +57,7 @@ class Change:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did: the changes to each table, where the replaced files were kept, and the warnings."""
     workbook: str
     label: str
     changes: tuple[Change, ...]
@@ -62,6 +65,7 @@ class ImportResult:
     warnings: tuple
 
     def lines(self) -> list[str]:
+        """The import's outcome in lines for the terminal, one per table changed."""
         out = [f"imported {self.workbook} into {self.label}:"]
         for c in self.changes:
             out.append(f"  {c.csv.path.name}: {c.added} row{'s' if c.added != 1 else ''} added "

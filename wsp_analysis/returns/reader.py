@@ -58,6 +58,8 @@ class ImportRefused(DataValidationError):
         super().__init__(problems)
 
     def report(self) -> str:
+        """Every problem on a line of its own, then a count of problems and where, and that nothing was
+        imported."""
         n = len(self.problems)
         sheets = sorted({p.sheet for p in self.problems if isinstance(p, CellProblem) and p.sheet})
         files = sorted({p.file for p in self.problems if isinstance(p, Problem)})
@@ -125,6 +127,7 @@ class Sheet:
     filled_source: set[int] = field(default_factory=set)  # rows whose blank source import filled in
 
     def ref(self, row: int, column: str | None = None) -> str:
+        """A cell of this sheet as Excel names it: Audits!D7."""
         if column in self.letters:
             return f"{self.letters[column]}{row}"
         return f"A{row}:{self.last_letter}{row}"

@@ -27,6 +27,7 @@ def period_of(spec: schemas.Table, rec) -> tuple[str, str | None]:
 
 
 def period_words(spec: schemas.Table, period: tuple[str, str | None]) -> str:
+    """A period in words for messages: 2023-24 Q1, or 2023-24 for a whole year."""
     year, q = period
     if q:
         return f"{year} {q}"
@@ -63,8 +64,9 @@ class CsvFile:
 
     @classmethod
     def read(cls, path: Path, columns: list[str] | None = None) -> CsvFile:
-        """The file at `path`; when it does not exist (an optional table left out), an empty file whose
-        header is `columns`."""
+        """The file as the data folder holds it: its text (UTF-8, else Windows-1252), delimiter, line ends and
+        byte-order mark, so that rows can be added keeping its form. When it does not exist (an optional table
+        left out), an empty file whose header is `columns`."""
         if columns is not None and not path.exists() and not path.is_symlink():
             header_text = ",".join(columns) + "\n"
             return cls(path, b"", False, "\n", ",", list(columns), header_text, [], existed=False)

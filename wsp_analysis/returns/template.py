@@ -85,6 +85,8 @@ def fixed_words(rule) -> tuple[str, ...]:
 
 
 def kind(table: schemas.Table, column: schemas.Column) -> Kind:
+    """What a column holds, for the template's cell formats and drop-downs (a Kind: year, quarter, grade,
+    theme, a count, an amount, a date, a choice or text)."""
     rule = column.rule
     if column.name == "grade":
         return Kind("grade", "@")

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsp_analysis.publish import manifest as manifest_mod
+from wsp_analysis.data import load as dataset
 from wsp_analysis.data import paths
 from wsp_analysis.errors import DataValidationError, VerifyError, WspError
 from wsp_analysis.calc.kinds import KINDS, kind_for
@@ -51,6 +52,8 @@ COMPARED = tuple(c for c in COLUMNS if c not in ("id", "period", "value"))  # la
 
 @dataclass
 class Result:
+    """What verify found: the inputs and outputs whose SHA-256 changed, the figures that differ, and how many
+    of each were checked."""
     report_dir: Path
     changed_inputs: list[str] = field(default_factory=list)  # one line per input whose hash changed
     differing: list[str] = field(default_factory=list)  # one line per figure (or figures.csv column) that differs
@@ -65,9 +68,11 @@ class Result:
         return not self.changed_inputs and not self.differing and not self.changed_outputs
 
     def lines(self) -> list[str]:
+        """Every difference on a line of its own, then the summary line."""
         return [*self.changed_inputs, *self.differing, *self.changed_outputs, self.summary()]
 
     def summary(self) -> str:
+        """One line: verified, or not verified and how many of what differ."""
         if self.ok:
             return (f"{self.report_dir}: verified: all {self.figures_checked} figures match the data, all "
                     f"{self.outputs_checked} output files are as rendered and all {self.inputs_checked} input "
@@ -274,7 +279,6 @@ def verify(report_dir: str | Path, data_dir: str | Path | None = None) -> Result
     """Verify a rendered report folder. Raises VerifyError (the manifest is missing or lacks its inputs or
     outputs, figures.csv or an input is missing, or the manifest leaves out a file the report reads) and
     DataValidationError (the data no longer validate); otherwise returns the Result (ok or not)."""
-    from wsp_analysis.data import load as dataset
 
     report_dir = Path(report_dir)
     if not report_dir.is_dir():

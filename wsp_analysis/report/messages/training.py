@@ -109,8 +109,8 @@ def impact(reg: Register, year: str) -> list[str]:
     if not reg.has_data("impact", year):
         return [no_data("impact", year, NO_FORMS)]
     shares = evaluation_shares(reg, year)
-    if not known(get(reg, "impact.delegates", year)):  # published shares only: say the ratings are not there
-        return shares + [sentence(NO_FORMS) + "."]
+    if not known(get(reg, "impact.delegates", year)) and reg.detail("impact.courses").empty:
+        return shares + [sentence(NO_FORMS) + "."]  # published shares only: say the ratings are not there
     out = []
     paired, change, improved = (get(reg, f"impact.{k}", year) for k in ("paired", "change_mean", "improved"))
     if known(change):
