@@ -18,6 +18,7 @@ import pandas as pd
 
 from wsp_analysis.data import periods
 from wsp_analysis.data.schema import tables
+from synthetic import indicators
 
 SEED = 20190401
 YEARS = ("2019-20", "2020-21", "2021-22", "2022-23", "2023-24")
@@ -145,6 +146,7 @@ def generate(seed: int = SEED, years: tuple[str, ...] = YEARS) -> dict[str, list
                                       "budget": profile[qi], "actual": actual, "quarter": q, "forecast": forecast,
                                       "source": SOURCE})
     out["evaluations"] = evaluations(out["bookings"], seed)
+    out["indicator_definitions"], out["indicators"] = indicators.demoshire(seed, SOURCE)
     out["actions"] = action_rows(seed, years)
     out["section11"], out["section11_attendance"] = section11_rows(seed, years)
     return out
@@ -389,6 +391,7 @@ def triton(seed: int = TRITON_SEED, years: tuple[str, ...] = TRITON_YEARS) -> di
         for org, amount in ((council, income["Triton Borough Council"]), (police, police_amount),
                             (icb, income["Partner contributions"] - police_amount)):
             out["contributions"].append({"year": year, "organisation": org, "amount": amount, "source": src})
+    out["indicator_definitions"], out["indicators"] = indicators.triton(seed, src)
     out.update(triton_published(out["training"], seed))
     return out
 
@@ -454,8 +457,9 @@ def write_triton(folder: str | Path, seed: int = TRITON_SEED) -> Path:
 # so the first N partnerships are the same whatever N is. To exercise what differs between real
 # partnerships, every third uses a three-point grade scale, every fourth published its first year's
 # grades as percentages only, every fifth gives training for whole years, and every sixth left some
-# referral counts blank (not published). Tables it does not invent (actions, Section 11) hold only
-# their header, as they may.
+# referral counts blank (not published). Each also counts two indicators by quarter with numerators and
+# denominators (synthetic.indicators), for the benchmark. Tables it does not invent (actions, Section 11)
+# hold only their header, as they may.
 #
 #     python -m synthetic data-region region 20 1500-20000
 
@@ -587,6 +591,11 @@ def region_partnership(i: int, seed: int = REGION_SEED, years: tuple[str, ...] =
                 frame[c.name] = frame[c.name].astype("Int64")
     frames["bookings"] = pd.concat(booking_frames, ignore_index=True)
     frames["evaluations"] = _region_evaluations(frames["bookings"], years[-2:], [seed, i, 2], source)
+    defs, values = indicators.region(i, seed, source)
+    frames["indicator_definitions"] = pd.DataFrame(defs, columns=specs["indicator_definitions"].column_names)
+    frames["indicators"] = pd.DataFrame(values, columns=specs["indicators"].column_names)
+    frames["indicators"][["numerator", "denominator"]] = frames["indicators"][["numerator", "denominator"]].astype(
+        "Int64")
     for name, spec in specs.items():  # tables it does not invent: the header only
         frames.setdefault(name, pd.DataFrame(columns=spec.required_columns))
     return _region_yaml(i, seed, scale, source), frames

@@ -120,3 +120,28 @@ def triton_copy(tmp_path):
 def publication_rendered(tmp_path_factory):
     """Walsall 2023-24's publication version (small counts of cases suppressed), rendered once."""
     return render_once(tmp_path_factory, "walsall", f"{YEAR}-publication", "--publication")
+
+
+@pytest.fixture(scope="session")
+def dashboard_rendered(tmp_path_factory):
+    """Demoshire's dashboard at 2023-24 Q4, rendered once from its params file through the CLI."""
+    out = tmp_path_factory.mktemp("dashboard")
+    result = run_cli("report", "params/demoshire/2023-24-Q4-dashboard.yaml", "--output-dir", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "demoshire" / f"{YEAR}-Q4-dashboard"
+
+
+@pytest.fixture(scope="session")
+def benchmark_rendered(tmp_path_factory):
+    """A benchmark at 2023-24 Q4 over Demoshire, Triton and a synthetic region of four, rendered once."""
+    import synthetic
+
+    root = tmp_path_factory.mktemp("benchmark")
+    data = root / "data"
+    synthetic.region(data, 4, bookings=(100, 150))
+    for source in (REPO / "data" / "demoshire", TRITON):
+        shutil.copytree(source, data / source.name)
+    result = run_cli("benchmark", "--year", YEAR, "--quarter", "Q4", "--data-dir", str(data), "--output-dir",
+                     str(root / "reports"))
+    assert result.returncode == 0, result.stderr
+    return root / "reports" / "_benchmark" / f"{YEAR}-Q4"

@@ -103,7 +103,7 @@ def test_template_has_a_sheet_per_table_notes_and_dropdowns(blank):
     assert lists["Grades (best first)"] == list(GRADES)
     assert lists["Quarters"] == ["Q1", "Q2", "Q3", "Q4"]
     assert lists["Audit themes"][:6] == list(synthetic.TRITON_THEMES)
-    assert lists["Financial years"][0] == "2020-21" and NEW in lists["Financial years"]
+    assert lists["Financial years"][0] == "2019-20" and NEW in lists["Financial years"]  # indicators.csv from 2019-20
     dv = {str(v.sqref): v for v in wb["Audits"].data_validations.dataValidation}
     assert dv["D2:D5001"].type == "list" and dv["D2:D5001"].formula1 == "Lists!$A$2:$A$4"  # grade
     assert dv["D2:D5001"].errorStyle == "stop"
@@ -325,9 +325,9 @@ def test_an_optional_table_the_folder_lacks_is_created_by_the_import(blank, tmp_
     path = returns(blank, tmp_path, Training_events=EVENTS)
     code, out, err = wsp(capsys, "import", str(path), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
     assert code == 0, err
-    assert (triton_copy / "training_events.csv").read_text().splitlines() == [
-        "year,quarter,course,date,sessions,capacity,attended,agency,source",
-        f"{NEW},Q1,Online Harm Awareness,,2,40,33,Triton Constabulary,Q1 course list"]
+    assert (triton_copy / "training_events.csv").read_text().splitlines() == [  # the optional columns given, last
+        "year,quarter,course,sessions,capacity,attended,source,agency",
+        f"{NEW},Q1,Online Harm Awareness,2,40,33,Q1 course list,Triton Constabulary"]
     assert len(dataset.load(triton_copy).training_events) == 1
 
 
@@ -713,3 +713,43 @@ def test_blank_rows_between_records_keep_every_cell_reference_right(blank, tmp_p
     assert code == 2
     assert err.splitlines()[0] == (f'{path}, Audits!D6, column grade: "Excellent" is not a grade on this '
                                    "partnership's scale (Effective, Partly Effective, Not Effective)")
+
+
+# --- the optional indicator tables ------------------------------------------------------------------
+
+def test_indicator_sheets_have_unit_and_polarity_dropdowns_and_import_into_a_folder_without_them(
+        blank, tmp_path, triton_copy, capsys):
+    wb = openpyxl.load_workbook(blank)
+    assert [c.value for c in wb["Indicators"][1]] == ["indicator", "year", "quarter", "value", "numerator",
+                                                      "denominator", "source"]
+    lists = {ws_col[0].value: [c.value for c in ws_col[1:] if c.value is not None] for ws_col in wb["Lists"].columns}
+    assert lists["indicator_definitions.unit"][-1] == "code" and "proportion" in lists["indicator_definitions.unit"]
+    assert lists["indicator_definitions.polarity"] == ["higher_is_better", "lower_is_better", "neither"]
+    dv = {str(v.sqref): v for v in wb["Indicator_definitions"].data_validations.dataValidation}
+    assert dv["C2:C5001"].type == "list" and dv["C2:C5001"].errorStyle == "stop"  # unit
+    assert dv["D2:D5001"].type == "list"  # polarity
+    assert dv["F2:F5001"].type == "decimal"  # target: a number
+    # a folder that left both optional files out gets them made by the import, with these rows only
+    for name in ("indicators.csv", "indicator_definitions.csv"):
+        (triton_copy / name).unlink(missing_ok=True)
+    assert dataset.validate(triton_copy) == []
+    book = returns(blank, tmp_path, Indicator_definitions=[
+        {"indicator": "rhi_72h", "label": "Return home interviews within 72 hours", "unit": "proportion",
+         "polarity": "higher_is_better", "priority": "Missing", "target": 0.8, "source_agency": "Triton Borough Council",
+         "definition": "Interviews held within 72 hours of a child's return, of returns"}],
+        Indicators=[{"indicator": "rhi_72h", "year": NEW, "quarter": "Q1", "value": 0.75, "numerator": 30,
+                     "denominator": 40, "source": "Q1 return"}])
+    code, _, err = wsp(capsys, "import", str(book), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    assert code == 0, err
+    ds = dataset.load(triton_copy)
+    assert ds.indicators[["indicator", "year", "quarter", "numerator", "denominator"]].values.tolist() == [
+        ["rhi_72h", NEW, "Q1", 30, 40]]
+    assert ds.indicators["value"].iloc[0] == 0.75 and ds.indicator_definitions["target"].iloc[0] == 0.8
+    # a value that is not its numerator / denominator is refused at its cell, as validate words it
+    book = returns(blank, tmp_path, "bad.xlsx", Indicators=[
+        {"indicator": "rhi_72h", "year": NEW, "quarter": "Q2", "value": 0.5, "numerator": 30, "denominator": 40,
+         "source": "Q2 return"}])
+    code, _, err = wsp(capsys, "import", str(book), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    assert code == 2
+    assert "Indicators!D2, column value: 0.5 is not numerator / denominator (30 / 40 = 0.75) in the unit proportion" \
+        in err, err

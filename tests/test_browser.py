@@ -277,3 +277,31 @@ def test_publication_report_is_offline_and_passes_axe(browser, publication_rende
         assert not page.query_selector_all("svg, img")  # tables only: no bar can show a suppressed value
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("which", ["dashboard", "benchmark"])
+def test_dashboard_and_benchmark_are_offline_pass_axe_and_fit_the_budget(browser, which, dashboard_rendered,
+                                                                         benchmark_rendered):
+    """The dashboard (Demoshire, 2023-24 Q4) and the benchmark meet every page's bar: no request leaves the
+    page, axe-core finds no WCAG 2.2 AA violation, one h1, no level skipped, under 300 KB."""
+    folder = dashboard_rendered if which == "dashboard" else benchmark_rendered
+    assert (folder / "report.html").stat().st_size < SIZE_BUDGET
+    page, blocked, seen = open_offline(browser, folder / "report.html")
+    try:
+        assert blocked == [] and all(u.startswith(("file:", "data:")) for u in seen)
+        violations = run_axe(page)
+        assert violations == [], readable(violations)
+        levels = page.evaluate("[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])")
+        assert levels.count(1) == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+        charts = page.locator("figure.chart [role=img]")
+        assert charts.count() >= 4
+        names = charts.evaluate_all("cs => cs.map(c => c.getAttribute('aria-labelledby').split(' ')"
+                                    ".map(id => document.getElementById(id).textContent).join(' '))")
+        said = "Funnel plot of " if which == "benchmark" else " chart of "  # XmR or run chart
+        assert all(said in name and re.search(r"\d", name) for name in names), names  # alt text names numbers
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot = ARTIFACTS / f"{which}-{YEAR}-Q4.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 50_000
+    finally:
+        page.context.close()

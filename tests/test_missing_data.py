@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, run_cli
 
 import wsp_analysis as wsp
-from wsp_analysis.report import annual, charts, messages, publication, quarterly, scrutiny
+from wsp_analysis.report import annual, charts, dashboard, messages, publication, quarterly, scrutiny
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.sections import Section, has_values, section
@@ -108,7 +108,23 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
         check(f"quarterly {name}", s, q, name, year if name == "section11" else span)
     out["quarterly key messages"] = key = section(quarterly.key_messages(q, year, quarter))
     check("quarterly key messages", key)
+    check_dashboard(wsp.figures(ds, year, quarter, kind="dashboard"), year, quarter)
     return out
+
+
+def check_dashboard(reg, year: str, quarter: str) -> None:
+    """The dashboard's summary, messages and every chart's table build; an indicator with no value shows no
+    table (and so no chart), and one with values shows a table holding them."""
+    summary = dashboard.summary_table(reg, year, quarter)
+    rows = reg.detail("dashboard.indicators")
+    assert len(summary.frame) == len(rows) and dashboard.key_messages(reg, year, quarter)
+    taken: set[str] = set()
+    for r in rows.itertuples(index=False):
+        if r.chart == "none":
+            assert r.why.startswith("No value up to"), r
+            continue
+        table = dashboard.points_table(reg, r, f"{year}-{quarter}", taken)
+        assert has_values(table), (r.indicator, table.title)
 
 
 def copy_with(partnership: str, tmp_path: Path, empty=(), keep=None) -> Path:
@@ -116,8 +132,11 @@ def copy_with(partnership: str, tmp_path: Path, empty=(), keep=None) -> Path:
     their header row."""
     dest = tmp_path / "data" / partnership
     shutil.copytree(REPO / "data" / partnership, dest)
+    # the indicators' values need their definitions: emptied with them, kept with them
+    empty = set(empty) | ({"indicators.csv"} if "indicator_definitions.csv" in empty else set())
+    kept = {keep} | ({"indicator_definitions.csv"} if keep == "indicators.csv" else set())
     for csv in dest.glob("*.csv"):
-        if csv.name in empty or (keep is not None and csv.name != keep):
+        if csv.name in empty or (keep is not None and csv.name not in kept):
             csv.write_text(csv.read_text(encoding="utf-8").splitlines(keepends=True)[0], encoding="utf-8")
     return dest
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import REPO
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wsp_analysis.data import read
@@ -211,6 +211,9 @@ def test_any_well_formed_file_splits_as_the_csv_module_splits_it(rows, delimiter
     csv.writer(out, delimiter=delimiter, lineterminator=end, quoting=quoting).writerows(rows)
     text = out.getvalue()
     expected = [r or [""] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    # a cell holding a lone carriage return is written unquoted before "\n" and read back as a blank line,
+    # which is not a record (blank lines are skipped by design): such a file does not hold what was written
+    assume(expected == rows)
     g = read.grid(text.encode("utf-8"), delimiter)
     got = [[str(g.columns[j][i]) for j in range(g.count(i))] for i in range(g.records)]
     assert got == expected

@@ -14,7 +14,7 @@ import wsp_analysis.report
 
 REPORT = REPO / "wsp_analysis" / "report"
 FAMILIES = ("audits", "consistency", "training", "impact", "referrals", "budget", "actions", "section11", "compute",
-            "kinds", "national", "annual", "quarterly")
+            "kinds", "national", "annual", "quarterly", "indicators", "dashboard", "benchmark", "spc", "funnel")
 
 
 def _modules():

@@ -71,7 +71,8 @@ def test_discover_finds_every_scheduled_run():
     files = [str(p.relative_to(REPO)) for p in runner.discover(REPO / "params")]
     assert "params/walsall/2023-24.yaml" in files
     assert {f"params/walsall/2023-24-Q{q}.yaml" for q in range(1, 5)} <= set(files)
-    assert len([f for f in files if f.startswith("params/demoshire/")]) == 5 * 5  # 5 years + 20 quarters
+    assert len([f for f in files if f.startswith("params/demoshire/")]) == 5 * 5 + 1  # 5 years + 20 quarters
+    assert {"params/demoshire/2023-24-Q4-dashboard.yaml", "params/walsall/2023-24-dashboard.yaml"} <= set(files)
 
 
 def test_dask_cluster_takes_the_same_code_path(tmp_path):

@@ -118,7 +118,8 @@ def test_verify_passes_on_a_fresh_report(rendered):
 def test_verify_passes_on_the_scrutiny_report(scrutiny_rendered):
     result = verify.verify(scrutiny_rendered)
     assert result.ok, result.lines()
-    assert result.inputs_checked == 15  # the thirteen tables, partnership.yaml and published_figures.csv
+    # the thirteen tables, the two optional indicator tables Walsall has, partnership.yaml and published_figures.csv
+    assert result.inputs_checked == 17
 
 
 def _moved(before: Register, after: Register) -> set[tuple[str, str]]:
@@ -285,7 +286,7 @@ def test_a_changed_label_source_or_symbol_fails_naming_the_column(rendered, tmp_
                         f'0.8243661100803958 ({column}: report "{new}", recomputed {recomputed})')
     assert lines[1].startswith("output figures.csv: changed since the report was rendered (SHA-256 ")
     assert lines[-1].endswith(f"not verified: 1 figure differs and 1 output file changed (of {figures_in(report)} figures, 5 output "
-                              "files and 14 input files)")
+                              "files and 16 input files)")
 
 
 def test_a_figure_given_twice_or_columns_changed_are_named(rendered, tmp_path):
@@ -318,7 +319,7 @@ def test_an_edited_or_swapped_output_fails_naming_it(rendered, scrutiny_rendered
         f"output tables.xlsx: changed since the report was rendered (SHA-256 {then['tables.xlsx']}... then, "
         f"{sha(scrutiny_rendered / 'tables.xlsx')[:12]}... now)",
         f"output tables.ods: missing; the manifest records it (SHA-256 {then['tables.ods']}...)",
-        f"{report}: not verified: 3 output files changed (of {figures_in(report)} figures, 5 output files and 14 input "
+        f"{report}: not verified: 3 output files changed (of {figures_in(report)} figures, 5 output files and 16 input "
         "files)"]
     assert f"manifest.json SHA-256 {sha(report / 'manifest.json')}" in result.stderr
 

@@ -5,6 +5,7 @@ partnerships, from tidy CSV tables, rendered as accessible reports.
     ds = wsp.load("data/walsall")                 # validated tables (DataValidationError lists problems)
     reg = wsp.figures(ds, "2023-24")              # every figure the annual report states (a Register)
     reg = wsp.figures(ds, "2023-24", "Q3")        # the quarterly report's
+    reg = wsp.figures(ds, "2023-24", "Q4", kind="dashboard")   # every indicator judged by SPC (calc.dashboard)
     reg.frame()                                   # as a DataFrame with figures.csv's columns
     frame = wsp.every(wsp.load_all("data"))       # every annual figure of every partnership and year
 

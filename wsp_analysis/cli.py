@@ -88,7 +88,19 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--no-progress", action="store_true", help="no progress bar (log lines only; the bar is drawn "
                                                               "only when standard error is a terminal)")
 
-    for scheduled in (r, a):
+    b = sub.add_parser("benchmark", help="compare every partnership in the data folder: funnel plots",
+                       description="Render O/_benchmark/<year>[-Qn]/: for every indicator with numerators and "
+                                   "denominators in at least three partnerships, each partnership's rate against the "
+                                   "pooled rate with 95% and 99.8% limits. Exit 0 ok, 1 the run failed, 2 invalid "
+                                   "data or arguments.")
+    b.add_argument("--year", required=True, help="financial year, e.g. 2023-24")
+    b.add_argument("--quarter", help="Q1 to Q4: compare that quarter instead of the whole year")
+    b.add_argument("--data-dir", help="data folder of partnership folders (default: the repository's data/)")
+    b.add_argument("--output-dir", default="reports", help="where the _benchmark folder goes (default: reports)")
+    b.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop the run after this many seconds (default: {DEFAULT_TIMEOUT})")
+
+    for scheduled in (r, a, b):
         _one_line_errors(scheduled)
 
     v = sub.add_parser("validate", help="check a partnership folder and print every problem",
@@ -208,6 +220,16 @@ def _report(args) -> int:
     return EXIT_OK
 
 
+def _benchmark(args) -> int:
+    started = time.monotonic()
+    from wsp_analysis.publish import benchmark  # here: papermill and nbconvert take seconds to import
+
+    out = benchmark.render_benchmark(args.year, args.quarter, args.data_dir, args.output_dir, timeout=args.timeout)
+    log.info("wrote %s in %.1f s", out, time.monotonic() - started)
+    print(out)
+    return EXIT_OK
+
+
 def _run_all(args) -> int:
     files = runner.discover(args.params_dir, args.only)
     results = runner.run_all(files, workers=args.workers, scheduler=args.scheduler, progress=not args.no_progress,
@@ -314,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     runlog.configure()
     args = _parser().parse_args(argv)
     try:
-        command = {"report": _report, "run-all": _run_all, "validate": _validate, "verify": _verify,
+        command = {"report": _report, "run-all": _run_all, "benchmark": _benchmark, "validate": _validate, "verify": _verify,
                    "reconcile": _reconcile, "figures": _figures, "template": _template, "import": _import,
                    "new-partnership": _new_partnership}[args.command]
 
@@ -322,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             _check_arguments(a)  # before anything is read or written
             return command(a)
 
-        return (_logged(checked) if args.command in ("report", "run-all") else checked)(args)
+        return (_logged(checked) if args.command in ("report", "run-all", "benchmark") else checked)(args)
     except DataValidationError as e:
         print(e.report(), file=sys.stderr)
         return EXIT_INVALID

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from wsp_analysis.calc import compute, disclosure, reconcile
+from wsp_analysis.calc import compute, dashboard, disclosure, reconcile
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
 
@@ -75,6 +75,8 @@ KINDS = {k.name: k for k in (
          "for publication: small counts suppressed"),
     Kind("scrutiny", "scrutiny", "scrutiny", "either", _scrutiny,
          "for the scrutineer: reconciliation, counts behind percentages, the manifest"),
+    Kind("dashboard", "dashboard", "dashboard", "either", dashboard.figures,
+         "for the board: every indicator over time, judged by statistical process control (calc.dashboard)"),
 )}
 BY_NOTEBOOK = {k.notebook: k for k in KINDS.values()}
 

@@ -12,7 +12,9 @@ is not a sample of anything: it has no sampling uncertainty).
 
 Units: count, proportion (0-1), percent and percentage_points (0-100 scale), gbp, ratio,
 p_value (a test's p-value, 0-1; the label names the test), rating (a mean self-rating on the
-evaluation forms' 1-5 scale, or a change in it), effect_size (a rank-biserial correlation, -1 to 1).
+evaluation forms' 1-5 scale, or a change in it), effect_size (a rank-biserial correlation, -1 to 1),
+code (a judgement written as a whole number, its meaning in the label: the dashboard's variation and
+assurance, 1, 0 or -1). The list is data.units.UNITS, which the tables that name a unit are checked against.
 """
 from __future__ import annotations
 
@@ -26,9 +28,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from wsp_analysis.data.units import UNITS  # noqa: F401  (part of this module's contract)
+
 COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low", "ci_high",
            "symbol"]
-UNITS = ("count", "proportion", "percent", "percentage_points", "gbp", "ratio", "p_value", "rating", "effect_size")
 
 
 def is_missing(v) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wsp_analysis.data import rules
+from wsp_analysis.data import rules, units
 from wsp_analysis.data.bookings import bookings_summary
 from wsp_analysis.data.config import CONFIG_FILE, Partnership
 from wsp_analysis.errors import Problem
@@ -80,3 +80,64 @@ def grade_scale_given(loaded: dict[str, pd.DataFrame], partnership: Partnership,
         return []
     return [Problem(f"{label}/{CONFIG_FILE}", f"grade_scale is missing, and {' and '.join(graded)} record grades: "
                                               "list the partnership's audit grades, best first")]
+
+
+def _n(v) -> str:
+    return f"{v:,.10g}"
+
+
+def indicators_match_definitions(loaded: dict[str, pd.DataFrame], label: str) -> list[Problem]:
+    """Every indicator in indicators.csv is defined in indicator_definitions.csv; each value is in its unit's
+    range (a proportion 0-1, a count a whole number 0 or more); where numerator and denominator are given the
+    unit is a rate (proportion, percent, ratio), a share's numerator is not above its denominator, and the
+    value agrees with numerator / denominator in the unit's scale (to 0.005 of a proportion, half a percent)."""
+    values, defs = loaded.get("indicators"), loaded.get("indicator_definitions")
+    if values is None or defs is None or values.empty:
+        return []
+    where = f"{label}/indicators.csv"
+    unit_of = {i: u for i, u in zip(defs["indicator"], defs["unit"]) if i is not None and u is not None}
+    out = []
+    for r in values.itertuples(index=False):
+        row, name = int(r.row), r.indicator
+        if name is None or (isinstance(name, float) and np.isnan(name)):
+            continue  # the cell broke its own rule: reported already
+        unit = unit_of.get(name)
+        if name not in set(defs["indicator"]):
+            known = ", ".join(sorted(i for i in defs["indicator"] if isinstance(i, str))) or "it has no rows"
+            out.append(Problem(where, f'"{name}" is not defined in indicator_definitions.csv ({known}); add a row '
+                                      "there saying what it is", row=row, column="indicator"))
+            continue
+        if unit is None:
+            continue
+        value = None if pd.isna(r.value) else float(r.value)
+        num = None if pd.isna(r.numerator) else int(r.numerator)
+        den = None if pd.isna(r.denominator) else int(r.denominator)
+        out += [Problem(where, m, row=row, column=c) for c, m in _indicator_value(name, unit, value, num, den)]
+    return out
+
+
+def _indicator_value(name: str, unit: str, value, num, den) -> list[tuple[str, str]]:
+    """(column, message) for one row of indicators.csv whose indicator is in `unit`."""
+    if value is not None:
+        if unit in ("proportion", "p_value") and not 0 <= value <= 1:
+            hint = f" (for {_n(value)}%, write {_n(value / 100)}, or make the unit percent)" if 1 < value <= 100 else ""
+            return [("value", f"{_n(value)} is not a {unit.replace('_', '-')} from 0 to 1{hint}")]
+        if unit == "count" and (value < 0 or not value.is_integer()):
+            return [("value", f"{_n(value)} is not a count (a whole number, 0 or more) as {name}'s unit says")]
+    if num is None or den is None or den == 0:
+        return []
+    if unit not in units.RATE_SCALE:
+        return [("numerator", f"a numerator and denominator make a rate, but {name}'s unit is {unit}; leave them "
+                              "blank, or make the unit proportion, percent or ratio")]
+    if unit in units.SHARES and num > den:
+        return [("numerator", f"{num:,} is more than the denominator {den:,}: a share cannot be more than the whole")]
+    scale = units.RATE_SCALE[unit]
+    expected = num / den * scale
+    if value is None:
+        return [("value", f"is blank, but numerator and denominator are given ({num:,} / {den:,} = "
+                          f"{_n(expected)}): write the value, or leave all three blank")]
+    if abs(value - expected) > 0.005 * scale:
+        what = "x 100 " if scale == 100 else ""
+        return [("value", f"{_n(value)} is not numerator / denominator {what}({num:,} / {den:,} {what}= "
+                          f"{_n(expected)}) in the unit {unit}")]
+    return []

@@ -40,8 +40,8 @@ class Table:
     """One table: its name (the file is <name>.csv), columns, the columns each row is unique on, its
     meaning, and the checks across a row's cells and across its rows.
 
-    `optional`: the file may be absent from a partnership folder, and is then read as if it held only its
-    header (a table added after folders were written, so that those folders validate unchanged).
+    `optional`: the folder may leave the file out; it then reads as a file holding only its header (no
+    records), so every table is always there to calculate from and a folder without it validates as before.
     `figures`: the figure ids the table gives and their units, in words (docs/data.md, the Excel template)."""
 
     name: str

@@ -10,9 +10,8 @@ from wsp_analysis.data.schema import REFUSE, tables
 INTRO = """# Data tables
 
 Each partnership is a folder `data/<partnership>/` holding `partnership.yaml` and one CSV per
-table below. Every table is required unless it is marked optional; a partnership with no records for
-one keeps its header row. An optional table's file may be left out, and is then read as if it held only
-its header: a folder written before the table existed validates unchanged.
+table below. Every table is required unless it says it is optional; a partnership with no records for a
+required one keeps its header row, and an optional one left out reads as its header alone.
 Each file has a header row; column order is free. Each file must be in the folder itself: a file that
 is a link to one outside the partnership folder (`partnership.yaml` too) is refused without being read.
 
@@ -125,9 +124,12 @@ that nothing in the library can assume Walsall's four grades, the grade "Good" o
 publishes training as many partnerships do: attendance by agency (`training_by_agency.csv`, summing to
 `training.csv`'s attended) and, from 2022-23, its evaluation as shares of delegates with the number who
 responded (`evaluation_shares.csv`), not as evaluation forms.
+Its `indicators.csv`, like Demoshire's, holds 20 quarters (2019-20 Q1 to 2023-24 Q4) of indicators with
+planted signals for the dashboard (a trend, a shift, an outlier), two of them with numerators and
+denominators that every `synthetic.region` partnership counts too, for the benchmark.
 """
 
-WALSALL = "## Walsall\n\n`data/walsall/` transcribes the Walsall Safeguarding Partnership Annual Report 2023-2024\n(`../shared/seeds/002_3cfe3ce716ad6625.txt`): Table 1 (audit grades by quarter, as counts), Table 2\n(2019-20 to 2022-23 as published percentages: no counts were published for those years, so none\nare invented), the training statistics panel and text, the neglect e-learning course, the\nrapid-review referral table, self-neglect panel referrals (Q2 and Q4 not published: blank, not 0)\nand Appendix 1 (budget, contributions, the reserve of £299,260, printed `£299.260`).\nEach row's `source` names its table or section. `evaluations.csv` holds only its header: the report\ndescribes pre-course, post-course and eight-week impact evaluation forms but publishes none of their\nratings, so training impact is not available.\n\n`actions.csv` holds the actions the report lists after its Q1, Q2 and Q3 audits (Q4 lists none), with\ntheir status where the report gives one (Q3's it does not: `not_stated`), and SCR W6 as one review-level\nrow: the report says all its actions are completed but not how many there were, so none are invented.\nNo dates are published, so every date is blank. `section11.csv` holds only its header: the report\npublishes no Section 11 grades, only the 17 organisations that attended the assurance event of 9 August\n2023 (`section11_attendance.csv`).\n"
+WALSALL = "## Walsall\n\n`data/walsall/` transcribes the Walsall Safeguarding Partnership Annual Report 2023-2024\n(`../shared/seeds/002_3cfe3ce716ad6625.txt`): Table 1 (audit grades by quarter, as counts), Table 2\n(2019-20 to 2022-23 as published percentages: no counts were published for those years, so none\nare invented), the training statistics panel and text, the neglect e-learning course, the\nrapid-review referral table, self-neglect panel referrals (Q2 and Q4 not published: blank, not 0)\nand Appendix 1 (budget, contributions, the reserve of £299,260, printed `£299.260`).\nEach row's `source` names its table or section. `evaluations.csv` holds only its header: the report\ndescribes pre-course, post-course and eight-week impact evaluation forms but publishes none of their\nratings, so training impact is not available.\n\n`actions.csv` holds the actions the report lists after its Q1, Q2 and Q3 audits (Q4 lists none), with\ntheir status where the report gives one (Q3's it does not: `not_stated`), and SCR W6 as one review-level\nrow: the report says all its actions are completed but not how many there were, so none are invented.\nNo dates are published, so every date is blank. `section11.csv` holds only its header: the report\npublishes no Section 11 grades, only the 17 organisations that attended the assurance event of 9 August\n2023 (`section11_attendance.csv`).\n\n`indicators.csv` holds children registered as electively home educated, 491 at 31 March 2023 and 629\nat 31 March 2024 (section Walsall at a glance): two yearly points, too few for process limits. The\nself-neglect panel's quarters come from `referrals.csv`, as a built-in series.\n"
 
 
 PUBLISHED = """How each row is reconciled (`wsp-analysis reconcile --partnership P --year Y`, and the scrutiny
@@ -146,12 +148,19 @@ def blank_means(t, c) -> str:
     return ("refused" if c.blank == REFUSE else
             "whole year" if c.name == "quarter" else
             "the report's year" if c.name in ("year", "period") and t.name == "published_figures" else
+            "no target" if c.name == "target" else "not stated" if c.name == "source_agency" else
             "not available")
 
 
 def rules_across_columns(t) -> list[str]:
     """The table's cross-column rules, in words."""
     checks = [" ".join(f.__doc__.split()) for f in (*t.row_checks, *t.table_checks)]  # a docstring may wrap
+    if t.name == "indicators":
+        checks.append("Every indicator is defined in indicator_definitions.csv. A value is in its unit's range "
+                      "(a proportion from 0 to 1, a count a whole number 0 or more). Where numerator and "
+                      "denominator are given, the unit is proportion, percent or ratio, a share's numerator is "
+                      "not above its denominator, and the value is numerator / denominator in the unit's scale "
+                      "(x 100 for percent), to 0.005 of a proportion or half a percent.")
     if t.name == "training":
         checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
                       "their sums (attended less walk-ins: bookings.csv holds bookings only).")
@@ -161,7 +170,7 @@ def rules_across_columns(t) -> list[str]:
 def _table(t) -> list[str]:
     folded = [f"`{c}`" for c in getattr(t, "folded_columns", [])]
     names = [f"Names compared ignoring capitals and spaces: {', '.join(folded)}.", ""] if folded else []
-    optional = ["Optional: the file may be left out of the folder (read as its header alone).", ""] \
+    optional = ["Optional: a folder may leave this file out (it reads as holding only its header).", ""] \
         if getattr(t, "optional", False) else []
     figures = [f"Figures: {t.figures}", ""] if getattr(t, "figures", "") else []
     out = [f"## {t.file}", "", t.doc, "", *optional, *figures, f"Unique on: {', '.join(t.key)}.", "", *names,

@@ -82,6 +82,7 @@ def load(folder: str | Path) -> Dataset:
                 loaded[name] = frame
         problems.extend(checks.grade_scale_given(loaded, partnership, label))
         problems.extend(checks.budgets_not_negative(loaded, partnership, label))
+        problems.extend(checks.indicators_match_definitions(loaded, label))
     if not problems:
         problems.extend(checks.training_matches_bookings(loaded, label))
     if problems:

@@ -80,11 +80,11 @@ class Tables:
 
 def report_years(ds: Dataset) -> list[str]:
     """The financial years a partnership's tables hold, oldest first: every year column (audit_shares.csv,
-    which holds earlier years published as percentages, aside) and the years of booking and evaluation
-    dates."""
+    which holds earlier years published as percentages, and indicators.csv, whose years only the dashboard
+    charts, aside) and the years of booking and evaluation dates."""
     years: set[str] = set()
     for name, t in ds.tables.items():
-        if name in ("audit_shares", "published_figures") or t.empty:
+        if name in ("audit_shares", "published_figures", "indicators") or t.empty:
             continue
         if "year" in t:
             years |= {y for y in t["year"].dropna().unique()}

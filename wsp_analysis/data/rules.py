@@ -121,6 +121,32 @@ def percent(raw: str) -> float:
     return value
 
 
+def number(raw: str) -> float:
+    """Any number: "629", "1,617", "-2.5", "0.83"; written without a unit (the table says what it is)."""
+    _refuse_spreadsheet_error(raw)
+    if raw.endswith("%") or raw.startswith("£"):
+        plain_ = raw.rstrip("%").lstrip("£").strip()
+        raise RuleBroken(f'"{raw}" has a unit sign; write the number alone ({plain_}): the unit is given once, in '
+                         "indicator_definitions.csv")
+    if not _NUMBER.match(raw):
+        raise RuleBroken(f'"{raw}" is not a number (write it like 629, 1,617 or 0.83)')
+    return float(raw.replace(",", ""))
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+
+
+def identifier(raw: str) -> str:
+    """A name that becomes part of figure ids: lowercase letters, digits and _, beginning with a letter, at
+    most 60 characters (repeat_cp_plans)."""
+    if not _IDENTIFIER.match(raw):
+        suggestion = re.sub(r"[^a-z0-9]+", "_", plain(raw).casefold()).strip("_")
+        hint = f" (e.g. {suggestion})" if suggestion and _IDENTIFIER.match(suggestion) else ""
+        raise RuleBroken(f'"{raw}" is not a name for figure ids: use lowercase letters, digits and _, beginning '
+                         f"with a letter, at most 60 characters{hint}")
+    return raw
+
+
 def iso_date(raw: str):
     """A date written YYYY-MM-DD (as spreadsheets export ISO dates)."""
 

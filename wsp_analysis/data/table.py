@@ -48,8 +48,8 @@ def read_table(path: Path, spec: Table, where: str, problems: list[Problem],
     Appends every problem to `problems` and a warning for each value accepted but changed to `warnings`,
     in row order (then the repeated keys and the table's checks). Returns the typed frame: a `row` column
     (the spreadsheet row, header = 1) and one column per spec column (absent optional ones as blank), or
-    None when the file or its header cannot be read. An optional table's absent file is read as its header
-    alone (an empty frame). A file that is a link to one outside its own folder
+    None when the file or its header cannot be read. An optional table's file left out reads as its header
+    alone (an empty frame), with no problem. A file that is a link to one outside its own folder
     is refused without being read."""
     found: list[Problem] = []
     noted: list[Problem] = []
@@ -66,9 +66,9 @@ def _read_table(path: Path, spec: Table, where: str, problems: list[Problem], wa
         problems.append(Problem(where, "is a link to a file outside its folder, so it is not read: put the file "
                                        "itself in the folder"))
         return None
-    if spec.optional and not path.exists() and not path.is_symlink():
-        return _frame({}, np.empty(0, dtype=np.int64), spec)  # an optional table left out: no records
     if not path.is_file():
+        if spec.optional and not path.exists():
+            return _frame({}, np.zeros(0, dtype=np.int64), spec)  # left out: read as its header alone
         problems.append(Problem(where, "file is missing; every table is required (keep the header row if there are no "
                                        f"records): {columns}"))
         return None

@@ -130,6 +130,50 @@ def action_dates_in_order(r: dict) -> list[tuple[str, str]]:
     return out
 
 
+def numerator_and_denominator_together(r: dict) -> list[tuple[str, str]]:
+    """numerator and denominator are given together or not at all, and a denominator is above 0."""
+    n, d = r.get("numerator"), r.get("denominator")
+    if (n is None) != (d is None):
+        given, other = ("numerator", "denominator") if d is None else ("denominator", "numerator")
+        return [(other, f"a {given} is given without a {other}; give both (the value is numerator / "
+                        "denominator) or neither")]
+    if d == 0:
+        return [("denominator", "a denominator of 0 gives no value; leave numerator and denominator blank when "
+                                "there is nothing to divide by")]
+    return []
+
+
+def target_in_unit_range(r: dict) -> list[tuple[str, str]]:
+    """A target in proportion (or p_value) is from 0 to 1; a target in count is 0 or more."""
+    t, unit = r.get("target"), r.get("unit")
+    if t is None or unit is None:
+        return []
+    if unit in ("proportion", "p_value") and not 0 <= t <= 1:
+        hint = f" (for {t:g}%, write {t / 100:g}, or make the unit percent)" if 1 < t <= 100 else ""
+        return [("target", f"{t:g} is not a {unit.replace('_', '-')} from 0 to 1{hint}")]
+    if unit == "count" and t < 0:
+        return [("target", f"{t:g} is negative; a count cannot be")]
+    return []
+
+
+def one_frequency_per_indicator(records: list[dict]) -> list[tuple[int, str, str]]:
+    """An indicator is given either by quarter or by whole year, never both: its chart is of one or the other."""
+    first: dict[str, dict[bool, int]] = {}  # indicator -> {by quarter?: first row}
+    for r in records:
+        if r.get("indicator") is None or r.get("year") is None:
+            continue  # a cell that broke its rule is reported already
+        first.setdefault(r["indicator"], {}).setdefault(r.get("quarter") is not None, r["_row"])
+    out = []
+    for r in records:
+        seen = first.get(r.get("indicator"), {})
+        if len(seen) == 2 and r["_row"] == max(seen.values()):
+            out.append((r["_row"], "quarter",
+                        f"{r['indicator']} is given by quarter (row {seen[True]}) and for a whole year (row "
+                        f"{seen[False]}); give an indicator's values either by quarter or by year, not both: its "
+                        "chart is of one or the other"))
+    return out
+
+
 def whole_year_or_quarters(*group: str) -> TableCheck:
     """A year is given either as one whole-year row or as quarter rows, never both (it would count twice)."""
 

@@ -22,7 +22,8 @@ Every rendered report folder holds one, written by render.write_outputs into the
 
 Paths are relative to the repository (the folder holding pyproject.toml beside this package) when the
 file is inside it, and absolute otherwise. `inputs` lists the files the figures are computed from:
-partnership.yaml and every table's CSV (and, for the scrutiny report, published_figures.csv).
+partnership.yaml and every table's CSV (an optional table's when the folder has it; for the scrutiny
+report, published_figures.csv too).
 `outputs` lists what readers see, each file beside the manifest by its name: report.html,
 report.ipynb, figures.csv and, when the report shows tables, tables.xlsx and tables.ods. `write`
 hashes them itself from the folder it writes into, so the manifest, written last, covers every other
@@ -89,7 +90,7 @@ def resolve(recorded: str) -> Path:
 
 def input_files(folder: Path, grade_scale, kind: str) -> list[Path]:
     """The files a report's figures are computed from, in a fixed order (an optional table's file only when
-    the folder has it: absent, it is read as empty)."""
+    the folder has it: left out, it reads as its header alone)."""
     files = [folder / CONFIG_FILE] + [folder / spec.file for spec in tables(grade_scale).values()
                                       if not spec.optional or (folder / spec.file).exists()]
     if kind == "scrutiny" and published.path(folder).is_file():
@@ -258,7 +259,8 @@ def read(folder: str | Path) -> dict:
     if missing:
         raise ValueError(f"{path}: not a wsp-analysis manifest (missing {', '.join(missing)})")
     params = data["parameters"]
-    if not all(isinstance(params.get(k), str) for k in ("partnership", "year")):
+    keys = ("year",) if data["report"].get("kind") == "benchmark" else ("partnership", "year")  # many partnerships
+    if not all(isinstance(params.get(k), str) for k in keys):
         raise ValueError(f"{path}: not a wsp-analysis manifest (its parameters lack the partnership or year)")
     for key, names in (("inputs", None), ("outputs", OUTPUTS)):
         wrong = _file_entries(data, key, names)

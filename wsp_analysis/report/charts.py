@@ -96,6 +96,7 @@ def _inline_svg(svg: str, title: str, alt: str) -> str:
 
 
 def _with_style(draw):
+    """`draw` run inside the charts' matplotlib style (RC): fonts, text colour, SVG kept as text."""
     @functools.wraps(draw)
     def wrapper(*args, **kwargs):
         with plt.rc_context(RC):
@@ -104,6 +105,8 @@ def _with_style(draw):
 
 
 def _finish(fig, ax, title: str, subtitle: str, alt: str, data: DataTable, points) -> Chart:
+    """The figure titled, subtitled and saved as the Chart a page shows (inline SVG with its alt text, or
+    PNG), drawn from `data` (points: the (row, column, value) cells drawn)."""
     ax.set_title(f"{title}\n", loc="left", fontsize=13, fontweight="bold")
     ax.text(0, 1.02, subtitle, transform=ax.transAxes, fontsize=10, color="#3D3D3D")
     sns.despine(ax=ax)
@@ -260,3 +263,7 @@ def _money_axis(ax, data: DataTable, column: str) -> None:
         lambda x, _: fmt.gbp(x) if kind == "gbp" else f"{x:,.1f}" if kind == "decimal" else f"{x:,.0f}"))
     ax.set_xlabel("")
     ax.set_ylabel("")
+
+
+# Public names for the modules that draw other charts in this style (report.control_charts).
+with_style, finish = _with_style, _finish

@@ -114,7 +114,7 @@ def plan(ds: dataset.Dataset, sheets: dict[str, Sheet], book: str, replace: bool
         have = ds.tables[name]
         for _, rec in have.iterrows():
             existing.setdefault(period_of(spec, rec), []).append(int(rec["row"]))
-        file = CsvFile.read(ds.folder / spec.file, spec.column_names)
+        file = CsvFile.read(ds.folder / spec.file, spec.required_columns if spec.optional else None)
         drop: set[int] = set()
         replaced: dict[str, list[int]] = {}
         for period, row in first_row.items():
@@ -126,7 +126,7 @@ def plan(ds: dataset.Dataset, sheets: dict[str, Sheet], book: str, replace: bool
                 drop.update(rows)
                 replaced[words] = rows
                 continue
-            column = "year" if "year" in spec.column_names else "date"
+            column = next((c for c in ("year", "date") if c in spec.column_names), spec.key[0])
             problems.append(CellProblem(
                 book, f"{words} already has data in {ds.label}/{spec.file} ({rows_words(rows)}); a period is "
                       "imported once, so these rows would count it twice. To replace that period with this "
@@ -228,8 +228,7 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
     folder = ds.folder
     history_root = folder / HISTORY
     with files.lock(import_lock(folder)):
-        stale = [c for c in changes if (c.csv.path.read_bytes() if c.csv.path.exists() else None)
-                 != (c.csv.raw if c.csv.existed else None)]
+        stale = [c for c in changes if c.csv.now() != c.csv.raw]
         if stale:
             raise ImportRefused([CellProblem(book, f"{ds.label}/{c.csv.path.name} changed while the import was being "
                                                    "checked; run the import again") for c in stale], book)
@@ -245,7 +244,7 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
             if history is not None:
                 history.mkdir()
                 for c in changes:
-                    if c.csv.existed:  # an optional table's new file has no earlier version to keep
+                    if c.csv.path.exists():  # an optional table's file made by this import has no earlier copy
                         shutil.copy2(c.csv.path, history / c.csv.path.name)
             for c in changes:
                 files.write_file(c.csv.path, c.new_bytes)
@@ -258,10 +257,10 @@ def apply(ds: dataset.Dataset, changes: list[Change], book: str, workbook_name: 
             dataset.load(folder)  # the whole folder must still validate as it now stands
         except BaseException as e:
             for c in written:
-                if c.csv.existed:
+                if c.csv.raw:
                     files.write_file(c.csv.path, c.csv.raw)
                 else:
-                    c.csv.path.unlink(missing_ok=True)
+                    c.csv.path.unlink(missing_ok=True)  # made by this import: gone again
             if log_before is not None:
                 files.write_file(log_path, log_before)
             elif log_path.exists():

@@ -17,8 +17,11 @@ from wsp_analysis.data import schema as schemas
 # --- periods -------------------------------------------------------------------------------------------
 
 def period_of(spec: schemas.Table, rec) -> tuple[str, str | None]:
-    """The period a record belongs to: (year, quarter or None for a whole year); row-level tables by date."""
+    """The period a record belongs to: (year, quarter or None for a whole year); row-level tables by date; a
+    table with neither (indicator_definitions) by its key, so a definition given again is a period again."""
     names = spec.column_names
+    if "year" not in names and "date" not in names:
+        return tuple(rec[k] for k in spec.key)
     if "year" in names:
         q = rec.get("quarter") if "quarter" in names else None
         return rec["year"], (None if q is None or (not isinstance(q, str) and pd.isna(q)) else q)
@@ -26,8 +29,11 @@ def period_of(spec: schemas.Table, rec) -> tuple[str, str | None]:
     return periods.of_date(d if isinstance(d, date) else date.fromisoformat(str(d)))
 
 
-def period_words(spec: schemas.Table, period: tuple[str, str | None]) -> str:
-    """A period in words for messages: 2023-24 Q1, or 2023-24 for a whole year."""
+def period_words(spec: schemas.Table, period: tuple) -> str:
+    """A period in words for messages: 2023-24 Q1, or 2023-24 for a whole year (a table with no year or
+    date, such as indicator_definitions.csv, names its key instead)."""
+    if "year" not in spec.column_names and "date" not in spec.column_names:
+        return ", ".join(f"{k} {v}" for k, v in zip(spec.key, period))
     year, q = period
     if q:
         return f"{year} {q}"
@@ -60,16 +66,18 @@ class CsvFile:
     header: list[str]
     header_text: str
     records: list[tuple[list[str], str]]  # (cells, exact text with its line ending), header excluded
-    existed: bool = True  # False for an optional table's file the folder does not have yet
+
+    def now(self) -> bytes:
+        """The file's bytes as they are now (b"" when it is not there)."""
+        return self.path.read_bytes() if self.path.exists() else b""
 
     @classmethod
     def read(cls, path: Path, columns: list[str] | None = None) -> CsvFile:
         """The file as the data folder holds it: its text (UTF-8, else Windows-1252), delimiter, line ends and
-        byte-order mark, so that rows can be added keeping its form. When it does not exist (an optional table
-        left out), an empty file whose header is `columns`."""
-        if columns is not None and not path.exists() and not path.is_symlink():
-            header_text = ",".join(columns) + "\n"
-            return cls(path, b"", False, "\n", ",", list(columns), header_text, [], existed=False)
+        byte-order mark, so that rows can be added keeping its form. One that is not there (an optional
+        table left out) reads as a header of `columns`, with no bytes of its own, so an import writes it new."""
+        if not path.exists() and columns is not None:
+            return cls(path, b"", False, "\n", ",", list(columns), ",".join(columns) + "\n", [])
         raw = path.read_bytes()
         try:
             text, bom = raw.decode("utf-8-sig"), raw.startswith(b"\xef\xbb\xbf")

@@ -71,7 +71,7 @@ def cell_ref(sheet: str, cell: str) -> str:
 class Kind:
     """How the template formats and checks a column."""
 
-    name: str  # text, year, quarter, grade, theme, count, money, percent, date, rating, choice
+    name: str  # text, year, quarter, grade, theme, count, money, percent, number, date, rating, choice
     number_format: str
     choices: tuple[str, ...] = ()  # for "choice": the words the column's rule allows
 
@@ -102,6 +102,8 @@ def kind(table: schemas.Table, column: schemas.Column) -> Kind:
         return Kind("money", "#,##0.00")
     if rule is rules.percent:
         return Kind("percent", "0.0")
+    if rule is rules.number:
+        return Kind("number", "General")
     if rule is rules.iso_date:
         return Kind("date", "yyyy-mm-dd")
     if rule is schemas.rating:
@@ -186,6 +188,8 @@ def _validation(k: Kind, ranges: dict[str, str]) -> DataValidation | None:
                        error="A whole number from 1 (none) to 5 (expert); blank when the form was not returned."),
         "percent": dict(type="decimal", operator="between", formula1="0", formula2="100",
                         error="A percentage from 0 to 100 (type 35 for 35%)."),
+        "number": dict(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
+                       error="A number, in the indicator's unit (a proportion from 0 to 1, a percent 0-100)."),
         "money": dict(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000",
                       error="An amount in pounds, e.g. 33988 or 33988.50."),
         "date": dict(type="date", operator="greaterThan", formula1="1",
