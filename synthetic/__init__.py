@@ -266,6 +266,8 @@ def write(folder: str | Path, seed: int = SEED) -> Path:
     (folder / "partnership.yaml").write_text(PARTNERSHIP_YAML, encoding="utf-8")
     data = generate(seed)
     for name, spec in tables(GRADES).items():
+        if spec.optional and not data[name]:
+            continue  # an optional table it does not invent is left out, as a folder may leave it out
         columns = [c.name for c in spec.columns if c.required or any(c.name in r for r in data[name])]
         with (folder / spec.file).open("w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
@@ -390,11 +392,46 @@ def triton(seed: int = TRITON_SEED, years: tuple[str, ...] = TRITON_YEARS) -> di
                             (icb, income["Partner contributions"] - police_amount)):
             out["contributions"].append({"year": year, "organisation": org, "amount": amount, "source": src})
     out["indicator_definitions"], out["indicators"] = indicators.triton(seed, src)
+    out.update(triton_published(out["training"], seed))
+    return out
+
+
+# Triton publishes training the way many partnerships do: attendance by the attendees' agency, and its
+# evaluation as shares of delegates (no evaluation forms). Drawn from a generator of their own ([seed, 4]),
+# so the tables above are the same with or without them.
+TRITON_AGENCIES = (("Children's Social Care", 0.34), ("Triton Constabulary", 0.14), ("Health", 0.22),
+                   ("Education", 0.2), ("Voluntary and community sector", 0.1))
+TRITON_EVALUATION = (("more knowledge", "end of course", 0.45, 0.9), ("a change in practice", "eight weeks on", 0.15,
+                                                                       0.62))  # measure, when, reply rate, share
+TRITON_EVALUATED = ("2022-23", "2023-24")  # the evaluation questions began in 2022-23
+
+
+def triton_published(training: list[dict], seed: int = TRITON_SEED) -> dict[str, list[dict]]:
+    """training_by_agency rows (each year's attended split across the agencies, summing to training.csv's)
+    and evaluation_shares rows (whole percents, as published, with the number who responded)."""
+    rng = np.random.default_rng([seed, 4])
+    src = TRITON_SOURCE
+    out: dict[str, list[dict]] = {"training_by_agency": [], "evaluation_shares": []}
+    probs = np.array([p for _, p in TRITON_AGENCIES])
+    for row in training:
+        for (agency, _), n in zip(TRITON_AGENCIES, rng.multinomial(row["attended"], probs / probs.sum())):
+            out["training_by_agency"].append({"year": row["year"], "quarter": None, "agency": agency,
+                                              "attended": int(n), "source": src})
+        if row["year"] not in TRITON_EVALUATED:
+            continue
+        for measure, when, reply, share in TRITON_EVALUATION:
+            respondents = int(rng.binomial(row["attended"], reply))
+            said = int(rng.binomial(respondents, share))
+            out["evaluation_shares"].append({"year": row["year"], "quarter": None, "measure": measure, "when": when,
+                                             "percent": round(100 * said / respondents),
+                                             "respondents": respondents, "source": src})
     return out
 
 
 def _write_tables(folder: Path, data: dict[str, list[dict]], grades) -> None:
     for name, spec in tables(grades).items():
+        if spec.optional and not data[name]:
+            continue  # an optional table it does not invent is left out, as a folder may leave it out
         columns = [c.name for c in spec.columns if c.required or any(c.name in r for r in data[name])]
         with (folder / spec.file).open("w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
@@ -546,7 +583,7 @@ def region_partnership(i: int, seed: int = REGION_SEED, years: tuple[str, ...] =
                 rows["budget"].append((year, section, category, line, profile[qi], actual, q, forecast, source))
     specs = tables(scale)
     columns = {name: spec.column_names for name, spec in specs.items()}
-    columns["training"] = [c for c in columns["training"] if c not in ("trainers", "venues", "waiting_list")]
+    columns["training"] = specs["training"].required_columns  # the optional columns it does not invent: left out
     frames = {name: pd.DataFrame(rows[name], columns=columns[name]) for name in rows}
     for name, frame in frames.items():  # whole numbers stay whole where a cell is blank
         for c in specs[name].columns:

@@ -89,8 +89,15 @@ def test_template_has_a_sheet_per_table_notes_and_dropdowns(blank):
     for col in audits.columns:
         row = next(r for r in notes if r[:2] == ["Audits", col.name])
         assert row[2] == ("yes" if col.required else "no") and row[4].startswith(col.doc)
-    assert ["Training", "(rule)", None, None, "bookings = attended + no_shows (cancellations are not bookings)."] \
-        in notes
+    assert ["Training", "(rule)", None, None, "bookings = attended + no_shows (cancellations are not bookings); "
+            "where walk_ins is given, attended counts them too: attended = bookings - no_shows + walk_ins. Bookings "
+            "left blank are registrations - cancellations."] in notes
+    # the optional training sheets say they may stay empty, and which figures they give
+    assert ["Training_shares", "(optional)", None, None, "Leave this sheet empty if the partnership does not count "
+            "training this way."] in notes
+    figures = next(r for r in notes if r[:2] == ["Training_events", "(figures)"])
+    assert figures[4].startswith("Figures: for the report's year or quarter, training.event.<course>.sessions")
+    assert ".fill_rate = attended / places (proportion, with its 95% interval)" in figures[4]
     # drop-downs: each list column of the Lists sheet, and where it applies
     lists = {ws_col[0].value: [c.value for c in ws_col[1:] if c.value is not None] for ws_col in wb["Lists"].columns}
     assert lists["Grades (best first)"] == list(GRADES)
@@ -307,6 +314,40 @@ def test_a_failure_after_the_swap_puts_every_file_back(blank, tmp_path, triton_c
         importer.import_workbook(path, "triton", triton_copy.parent)
     assert "every file was put back as it was" in e.value.report()
     assert snapshot(triton_copy) == before  # audits.csv as it was, and no .history/ left behind
+
+
+EVENTS = [{"year": NEW, "quarter": "Q1", "course": "Online Harm Awareness", "sessions": 2, "capacity": 40,
+           "attended": 33, "agency": "Triton Constabulary", "source": "Q1 course list"}]
+
+
+def test_an_optional_table_the_folder_lacks_is_created_by_the_import(blank, tmp_path, triton_copy, capsys):
+    assert not (triton_copy / "training_events.csv").exists()
+    path = returns(blank, tmp_path, Training_events=EVENTS)
+    code, out, err = wsp(capsys, "import", str(path), "--partnership", "triton", "--data-dir", str(triton_copy.parent))
+    assert code == 0, err
+    assert (triton_copy / "training_events.csv").read_text().splitlines() == [  # the optional columns given, last
+        "year,quarter,course,sessions,capacity,attended,source,agency",
+        f"{NEW},Q1,Online Harm Awareness,2,40,33,Q1 course list,Triton Constabulary"]
+    assert len(dataset.load(triton_copy).training_events) == 1
+
+
+def test_a_failure_after_the_swap_removes_an_optional_table_it_created(blank, tmp_path, triton_copy, monkeypatch):
+    path = returns(blank, tmp_path, Training_events=EVENTS)
+    before = snapshot(triton_copy)
+    real_load, calls = dataset.load, []
+
+    def load_failing_after_swap(folder):
+        if Path(folder).resolve() == triton_copy.resolve():
+            calls.append(folder)
+        if len(calls) == 2:
+            assert (Path(folder) / "training_events.csv").is_file()  # written by the swap
+            raise DataValidationError([])
+        return real_load(folder)
+
+    monkeypatch.setattr(importer.dataset, "load", load_failing_after_swap)
+    with pytest.raises(importer.ImportRefused):
+        importer.import_workbook(path, "triton", triton_copy.parent)
+    assert snapshot(triton_copy) == before  # no training_events.csv left behind
 
 
 def test_unreadable_file_and_unknown_partnership(tmp_path, triton_copy, capsys):

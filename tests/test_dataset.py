@@ -25,7 +25,10 @@ def test_walsall_loads_typed(walsall):
     assert walsall.partnership.grade_scale == ("Outstanding", "Good", "Requires Improvement", "Inadequate")
     assert set(walsall.tables) == {"audits", "audit_shares", "training", "elearning_courses", "referrals", "budget",
                                    "bookings", "evaluations", "contributions", "reserves", "actions", "section11",
-                                   "section11_attendance", "indicators", "indicator_definitions"}
+                                   "section11_attendance", "indicators", "indicator_definitions",
+                                   # optional tables Walsall's folder leaves out: read as their header alone
+                                   "training_events", "training_by_agency", "training_shares", "evaluation_shares"}
+    assert walsall.training_events.empty and list(walsall.training_events.columns)[:3] == ["row", "year", "quarter"]
     assert str(walsall.training["bookings"].dtype) == "Int64"
     assert walsall.source("audits") == "data/walsall/audits.csv"
     # a blank count is missing, not zero

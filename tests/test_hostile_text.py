@@ -18,6 +18,8 @@ DDE = "+cmd|' /C calc'!A0"
 # a formula and a bare address. Each must reach every output exactly as typed.
 LINK_COURSE = "Child Neglect Awareness [Level 1](refresher)"
 MARKUP_COURSES = (LINK_COURSE, "**bold** course", "<b>Bold</b> course", "=SUM(A1)", "https://x")
+# The same in the optional training tables: a course run, its delivering agency, a published measure.
+EVENT_COURSE, EVENT_AGENCY, MEASURE = "[Level 2](x) <i>workshop</i>", "@agency", "=take-up"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +39,9 @@ def hostile_report(tmp_path_factory):
     courses = courses.replace(",Child Neglect Awareness Level 1,", f",{LINK_COURSE},")
     courses += "".join(f'2023-24,"{c}",10,5,2,test\n' for c in MARKUP_COURSES[1:])
     (folder / "elearning_courses.csv").write_text(courses)
+    (folder / "training_events.csv").write_text("year,quarter,course,sessions,capacity,attended,agency,source\n"
+                                                f'2023-24,,"{EVENT_COURSE}",2,40,30,{EVENT_AGENCY},test\n')
+    (folder / "training_shares.csv").write_text(f"year,quarter,measure,percent,source\n2023-24,,{MEASURE},91,test\n")
     result = run_cli("report", "--partnership", "walsall", "--year", YEAR, "--data-dir", str(root / "data"),
                      "--output-dir", str(root / "out"))
     assert result.returncode == 0, result.stderr
@@ -102,3 +107,19 @@ def test_text_that_looks_like_markup_reaches_every_output_as_typed(hostile_repor
     # the only links are the contents sheet's, each to a sheet of the workbook, as in the xlsx
     assert all(re.fullmatch(r'<text:a xlink:href="#Table_\d+\.A1" xlink:type="simple">Table_\d+</text:a>', a)
                for a in re.findall(r"<text:a .*?</text:a>", content))
+
+
+def test_text_in_the_optional_training_tables_reaches_every_output_as_typed(hostile_report):
+    """A course, its delivering agency and a published measure from the optional training tables."""
+    import html as html_lib
+
+    page = (hostile_report / "report.html").read_text(encoding="utf-8")
+    for text in (EVENT_COURSE, EVENT_AGENCY, MEASURE):
+        assert html_lib.escape(text, quote=False) in page, text
+    assert "<i>workshop</i>" not in page and 'href="x"' not in page
+    book = openpyxl.load_workbook(hostile_report / "tables.xlsx")
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert EVENT_COURSE in texts and EVENT_AGENCY in texts
+    assert f"{MEASURE} (published percentage; counts not published)" in texts
+    assert not [c.coordinate for c in cells if c.data_type == "f"]

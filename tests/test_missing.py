@@ -22,6 +22,8 @@ def emptied(tmp_path, partnership: str, names) -> wsp.Dataset:
     specs = table_specs(("x",))
     for name in names:
         path = folder / specs[name].file
+        if specs[name].optional and not path.exists():
+            continue  # an optional table the folder leaves out holds no rows already
         path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     return wsp.load(folder)
 

@@ -15,18 +15,22 @@ Per course and year (the financial year of the session's date):
 
 A year with no evaluation rows has every figure missing (not available), never 0. Source: evaluations.csv.
 Details: "impact.courses", the courses evaluated in the year (names beside their figures).
+
+Evaluation published as shares of delegates (evaluation_shares.csv: more knowledge, a change in practice,
+at the end of the course or weeks on) gives impact.published.<measure>[.<when>] for the year and for each
+quarter of it with rows (calc.published_shares); details "impact.published" names them.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from wsp_analysis.calc import stats
+from wsp_analysis.calc import published_shares, stats
 from wsp_analysis.calc.rows import NAN, Block, num, objects, ratio, rows, slugs
 from wsp_analysis.calc.spans import THIS, spans
 from wsp_analysis.data import periods
 
-TABLES = ("evaluations",)
+TABLES = ("evaluations", "evaluation_shares")
 ALL = "All courses"
 
 
@@ -86,7 +90,8 @@ def figures(tables, req: pd.DataFrame) -> list[Block]:
     both = summary(tables, req)
     has = set(zip(both["partnership"], both["report"]))
     none = this[np.array([(p, r) not in has for p, r in zip(this["partnership"], this["report"])], dtype=bool)]
-    out = [rows(none, "impact.delegates", "Delegates with a training evaluation record (not available: no "
+    out = published_shares.evaluation_figures(tables, req)
+    out += [rows(none, "impact.delegates", "Delegates with a training evaluation record (not available: no "
                 "evaluation forms in the data for the year)", none["period"], NAN, "count",
                 source=tables.source(none["partnership"], "evaluations"))]
     if both.empty:
@@ -133,9 +138,11 @@ def figures(tables, req: pd.DataFrame) -> list[Block]:
 
 def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """"impact.courses": partnership, report, course, base (the course's figure ids begin with it), one row
-    per course evaluated in an annual report's year, then "All courses" (base "impact")."""
+    per course evaluated in an annual report's year, then "All courses" (base "impact"); "impact.published"
+    (calc.published_shares.evaluation_details)."""
     s = summary(tables, req)
+    published = {"impact.published": published_shares.evaluation_details(tables, req)}
     if s.empty:
-        return {"impact.courses": pd.DataFrame(columns=["partnership", "report", "course", "base"])}
+        return {"impact.courses": pd.DataFrame(columns=["partnership", "report", "course", "base"]), **published}
     base = np.where(s["course"] == ALL, "impact", "impact.course." + pd.Series(slugs(s["course"]), index=s.index))
-    return {"impact.courses": s[["partnership", "report", "course"]].assign(base=base)}
+    return {"impact.courses": s[["partnership", "report", "course"]].assign(base=base), **published}

@@ -24,7 +24,11 @@ def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> li
         return []
     training = loaded["training"]
     # training.csv may give the whole year instead: its quarters are then not comparable (no row matches)
-    t = training.drop_duplicates(["year", "quarter"])[["year", "quarter", "row", *CROSS_CHECKED]]
+    t = training.drop_duplicates(["year", "quarter"])[["year", "quarter", "row", *CROSS_CHECKED]].copy()
+    # bookings.csv holds bookings only: walk-ins (attended without booking) are not among its attended rows
+    walk_ins = training.drop_duplicates(["year", "quarter"])["walk_ins"].astype("Float64")
+    t["attended"] = t["attended"].astype("Float64") - walk_ins.fillna(0)
+    t["walk_ins"] = walk_ins
     both = summary.reset_index(drop=True).merge(t, on=["year", "quarter"], how="inner", suffixes=("", "_t"),
                                                 sort=False)
     out = []
@@ -33,8 +37,11 @@ def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> li
         differs = stated.notna() & (stated.astype("Float64") != both[col].astype("Float64"))
         for i in np.flatnonzero(differs.fillna(False).to_numpy(dtype=bool)):
             r = both.iloc[i]
+            what = col.replace("_", "-")
+            if col == "attended" and not pd.isna(r["walk_ins"]):
+                what = f"attended from bookings (attended - {int(r['walk_ins']):,} walk-ins)"
             out.append((i, CROSS_CHECKED.index(col), Problem(
-                f"{label}/training.csv", f"{int(stated.iloc[i]):,} {col.replace('_', '-')} in {r['year']} "
+                f"{label}/training.csv", f"{int(stated.iloc[i]):,} {what} in {r['year']} "
                 f"{r['quarter']} but bookings.csv has {int(r[col]):,}", row=int(r["row"]), column=col)))
     return [p for _, _, p in sorted(out, key=lambda t: (t[0], t[1]))]
 

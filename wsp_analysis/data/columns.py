@@ -41,7 +41,8 @@ class Table:
     meaning, and the checks across a row's cells and across its rows.
 
     `optional`: the folder may leave the file out; it then reads as a file holding only its header (no
-    records), so every table is always there to calculate from and a folder without it validates as before."""
+    records), so every table is always there to calculate from and a folder without it validates as before.
+    `figures`: the figure ids the table gives and their units, in words (docs/data.md, the Excel template)."""
 
     name: str
     columns: tuple[Column, ...]
@@ -50,6 +51,7 @@ class Table:
     row_checks: tuple[RowCheck, ...] = field(default=())
     table_checks: tuple[TableCheck, ...] = field(default=())
     optional: bool = False
+    figures: str = ""
 
     @property
     def file(self) -> str:
@@ -66,3 +68,15 @@ class Table:
     @property
     def folded_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.folded]
+
+
+# The columns most tables share (schema.py and training_tables.py use them).
+YEAR = Column("year", rules.year, blank=REFUSE, doc="Financial year, April to March, written like 2023-24.")
+QUARTER = Column("quarter", rules.quarter, doc="Q1 (April-June) to Q4 (January-March); blank for a whole-year row.")
+SOURCE = Column("source", rules.text, blank=REFUSE, doc="Where the row comes from: file and table or section.")
+
+
+def count(name: str, doc: str, required: bool = True) -> Column:
+    """A count column (rules.count, loaded as Int64); a blank cell is not available, never 0."""
+    return Column(name, rules.count, required=required, dtype="Int64", doc=doc)
+

@@ -122,7 +122,10 @@ before audits are recorded.
 data/triton triton`: three financial years of audits on a three-point scale (Effective, Partly
 Effective, Not Effective; six cases a quarter on its own themes), one earlier year published only as
 percentages, whole-year training and budget, and its own RAG and suppression thresholds. It exists so
-that nothing in the library can assume Walsall's four grades, the grade "Good" or its thresholds.
+that nothing in the library can assume Walsall's four grades, the grade "Good" or its thresholds. It also
+publishes training as many partnerships do: attendance by agency (`training_by_agency.csv`, summing to
+`training.csv`'s attended) and, from 2022-23, its evaluation as shares of delegates with the number who
+responded (`evaluation_shares.csv`), not as evaluation forms.
 Its `indicators.csv`, like Demoshire's, holds 20 quarters (2019-20 Q1 to 2023-24 Q4) of indicators with
 planted signals for the dashboard (a trend, a shift, an outlier), two of them with numerators and
 denominators that every `synthetic.region` partnership counts too, for the benchmark.
@@ -153,7 +156,7 @@ def blank_means(t, c) -> str:
 
 def rules_across_columns(t) -> list[str]:
     """The table's cross-column rules, in words."""
-    checks = [f.__doc__.strip() for f in (*t.row_checks, *t.table_checks)]
+    checks = [" ".join(f.__doc__.split()) for f in (*t.row_checks, *t.table_checks)]  # a docstring may wrap
     if t.name == "indicators":
         checks.append("Every indicator is defined in indicator_definitions.csv. A value is in its unit's range "
                       "(a proportion from 0 to 1, a count a whole number 0 or more). Where numerator and "
@@ -162,7 +165,7 @@ def rules_across_columns(t) -> list[str]:
                       "(x 100 for percent), to 0.005 of a proportion or half a percent.")
     if t.name == "training":
         checks.append("Where bookings.csv has rows in a quarter, training.csv's counts for that quarter equal "
-                      "their sums.")
+                      "their sums (attended less walk-ins: bookings.csv holds bookings only).")
     return checks
 
 
@@ -171,7 +174,8 @@ def _table(t) -> list[str]:
     names = [f"Names compared ignoring capitals and spaces: {', '.join(folded)}.", ""] if folded else []
     optional = ["Optional: a folder may leave this file out (it reads as holding only its header).", ""] \
         if getattr(t, "optional", False) else []
-    out = [f"## {t.file}", "", t.doc, "", *optional, f"Unique on: {', '.join(t.key)}.", "", *names,
+    figures = [f"Figures: {t.figures}", ""] if getattr(t, "figures", "") else []
+    out = [f"## {t.file}", "", t.doc, "", *optional, *figures, f"Unique on: {', '.join(t.key)}.", "", *names,
            "| column | required | blank means | meaning |", "| --- | --- | --- | --- |"]
     for c in t.columns:
         out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {blank_means(t, c)} | {c.doc} |")

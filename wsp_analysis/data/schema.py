@@ -12,12 +12,16 @@ from collections.abc import Sequence
 
 from wsp_analysis.data import rules
 from wsp_analysis.data.columns import MISSING, REFUSE, Column, Table  # noqa: F401  (part of this module's contract)
+from wsp_analysis.data.columns import QUARTER, SOURCE, YEAR
 from wsp_analysis.data.table_checks import (action_dates_in_order, attended_not_more_than_bookings,
                                             attended_not_more_than_places, bookings_are_attended_plus_no_shows,
+                                            bookings_are_registrations_less_cancellations,
+                                            cancellations_not_more_than_registrations,
                                             completion_date_only_when_completed, course_parts_within_signed_up,
                                             occurrences_not_fewer_than_events, one_theme_per_quarter,
-                                            whole_year_or_quarters)
+                                            walk_ins_not_more_than_attended, whole_year_or_quarters)
 from wsp_analysis.data.indicators import POLARITIES, indicator_tables  # noqa: F401  (optional tables)
+from wsp_analysis.data.training_tables import training_tables
 
 BOOKING_STATUSES = ("attended", "no_show", "cancelled")
 ACTION_STATUSES = ("completed", "ongoing", "not_stated")  # actions.csv: status as the source states it
@@ -44,9 +48,7 @@ def _money(name: str, doc: str) -> Column:
     return Column(name, rules.money, dtype="Float64", doc=doc)
 
 
-_YEAR = Column("year", rules.year, blank=REFUSE, doc="Financial year, April to March, written like 2023-24.")
-_QUARTER = Column("quarter", rules.quarter, doc="Q1 (April-June) to Q4 (January-March); blank for a whole-year row.")
-_SOURCE = Column("source", rules.text, blank=REFUSE, doc="Where the row comes from: file and table or section.")
+_YEAR, _QUARTER, _SOURCE = YEAR, QUARTER, SOURCE
 
 
 def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
@@ -86,25 +88,48 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
                 _count("events", "Distinct training events (courses) scheduled."),
                 _count("occurrences", "Sessions run (an event may run more than once)."),
                 _count("places_offered", "Places offered across all occurrences."),
-                _count("bookings", "Places booked and not cancelled: attended + no-shows."),
+                _count("bookings", "Places booked and not cancelled: attended + no-shows (with walk-ins: attended - "
+                                   "walk-ins + no-shows). Blank where registrations and cancellations are given: "
+                                   "registrations - cancellations is used."),
                 _count("cancellations", "Bookings cancelled before the session; not counted as bookings."),
-                _count("attended", "Bookings attended."),
+                _count("attended", "Bookings attended; where walk_ins is given, everyone who attended: bookings "
+                                   "attended + walk-ins."),
                 _count("no_shows", "Bookings not attended and not cancelled."),
                 _count("elearning_taken", "E-learning modules taken."),
                 _count("trainers", "Trainers who delivered sessions.", required=False),
                 _count("venues", "Venues used.", required=False),
                 _count("waiting_list", "People on waiting lists at the time of reporting.", required=False),
+                _count("registrations", "Places booked, including those later cancelled (bookings + "
+                                        "cancellations), for a partnership that counts registrations.", required=False),
+                _count("walk_ins", "People who attended without booking; they are counted in attended, never in "
+                                   "bookings or the share of bookings attended (blank: not recorded).",
+                       required=False),
+                _count("sessions_cancelled", "Sessions cancelled (not run), as opposed to bookings cancelled.",
+                       required=False),
+                _count("trainer_days", "Days of trainers' time spent delivering sessions (whole days).",
+                       required=False),
                 _SOURCE,
             ),
             key=("year", "quarter"),
             doc="Multi-agency training statistics: one row per year, or one per quarter.",
             row_checks=(
                 bookings_are_attended_plus_no_shows,
+                bookings_are_registrations_less_cancellations,
+                cancellations_not_more_than_registrations,
                 attended_not_more_than_bookings,
+                walk_ins_not_more_than_attended,
                 attended_not_more_than_places,
                 occurrences_not_fewer_than_events,
             ),
             table_checks=(whole_year_or_quarters("year"),),
+            figures="`training.events`, `.occurrences`, `.places_offered`, `.bookings`, `.cancellations`, "
+                    "`.attended`, `.no_shows`, `.elearning_taken` (count); `training.attendance_rate` = bookings attended / "
+                    "bookings, `training.no_show_rate` = no-shows / bookings, `training.utilisation_rate` = attended "
+                    "/ places offered (proportion, with its 95% interval). Where a partnership's file has values in "
+                    "them: `training.registrations`, `training.walk_ins`, `training.bookings_attended` (attended - "
+                    "walk-ins), `training.sessions_cancelled` and `training.trainer_days` (count); with walk-ins, the "
+                    "attended figure says how many it includes (\"People who attended training, including 35 "
+                    "walk-ins\") and the share of bookings attended leaves them out.",
         ),
         Table(
             "elearning_courses",
@@ -289,4 +314,6 @@ def tables(grade_scale: Sequence[str]) -> dict[str, Table]:
         ),
         *indicator_tables(),
     ]
+    optional = training_tables()  # after the table each follows: training by course, agency, percentages
+    specs = [t for spec in specs for t in (spec, *optional.get(spec.name, ()))]
     return {t.name: t for t in specs}

@@ -7,6 +7,7 @@ and returns [(row, column, message)].
 """
 from __future__ import annotations
 
+from wsp_analysis.data import periods
 from wsp_analysis.data.columns import TableCheck
 
 
@@ -14,19 +15,74 @@ def _n(v: int) -> str:
     return f"{v:,}"
 
 
+def booked(r: dict) -> tuple[int | None, str]:
+    """A training row's bookings and how they are known: as given, else registrations - cancellations (places
+    booked and not cancelled), with words saying so; (None, "") when neither is given."""
+    b, reg, c = r.get("bookings"), r.get("registrations"), r.get("cancellations")
+    if b is not None:
+        return b, ""
+    if None not in (reg, c):
+        return reg - c, f"; bookings = registrations - cancellations = {_n(reg)} - {_n(c)} = {_n(reg - c)}"
+    return None, ""
+
+
 def bookings_are_attended_plus_no_shows(r: dict) -> list[tuple[str, str]]:
-    """bookings = attended + no_shows (cancellations are not bookings)."""
-    b, a, n = r.get("bookings"), r.get("attended"), r.get("no_shows")
-    if None not in (b, a, n) and a + n != b:
+    """bookings = attended + no_shows (cancellations are not bookings); where walk_ins is given, attended
+    counts them too: attended = bookings - no_shows + walk_ins. Bookings left blank are registrations -
+    cancellations."""
+    (b, how), a, n, w = booked(r), r.get("attended"), r.get("no_shows"), r.get("walk_ins")
+    if None in (b, a, n):
+        return []
+    if w is not None:
+        if a != b - n + w:
+            return [("attended", f"{_n(a)} attended is not bookings - no-shows + walk-ins ({_n(b)} - {_n(n)} + "
+                                 f"{_n(w)} = {_n(b - n + w)}{how})")]
+    elif a + n != b:
+        if how:
+            return [("attended", f"{_n(a)} attended + {_n(n)} no-shows = {_n(a + n)} is not the {_n(b)} bookings "
+                                 f"({how[2:]}); if some attended without booking, give them as walk_ins")]
         return [("bookings", f"{_n(b)} bookings is not attended + no-shows ({_n(a)} + {_n(n)} = {_n(a + n)})")]
     return []
 
 
+def bookings_are_registrations_less_cancellations(r: dict) -> list[tuple[str, str]]:
+    """bookings = registrations - cancellations, where all three are given (registrations count the places
+    later cancelled; bookings do not)."""
+    b, reg, c = r.get("bookings"), r.get("registrations"), r.get("cancellations")
+    if None not in (b, reg, c) and reg - c != b:
+        return [("bookings", f"{_n(b)} bookings is not registrations - cancellations ({_n(reg)} - {_n(c)} = "
+                             f"{_n(reg - c)})")]
+    return []
+
+
+def cancellations_not_more_than_registrations(r: dict) -> list[tuple[str, str]]:
+    """cancellations <= registrations."""
+    reg, c = r.get("registrations"), r.get("cancellations")
+    if None not in (reg, c) and c > reg:
+        return [("cancellations", f"{_n(c)} cancellations is more than the {_n(reg)} registrations")]
+    return []
+
+
 def attended_not_more_than_bookings(r: dict) -> list[tuple[str, str]]:
-    """attended <= bookings."""
-    b, a = r.get("bookings"), r.get("attended")
-    if None not in (b, a) and a > b:
-        return [("attended", f"{_n(a)} attended is more than the {_n(b)} bookings")]
+    """attended <= bookings; where walk_ins is given, attended - walk_ins <= bookings."""
+    (b, how), a, w = booked(r), r.get("attended"), r.get("walk_ins")
+    if None in (b, a):
+        return []
+    said = f" ({how[2:]})" if how else ""
+    if w is not None:
+        if a - w > b:
+            return [("attended", f"{_n(a - w)} attended from bookings ({_n(a)} attended - {_n(w)} walk-ins) is more "
+                                 f"than the {_n(b)} bookings{said}")]
+    elif a > b:
+        return [("attended", f"{_n(a)} attended is more than the {_n(b)} bookings{said}")]
+    return []
+
+
+def walk_ins_not_more_than_attended(r: dict) -> list[tuple[str, str]]:
+    """walk_ins <= attended (walk-ins are among those who attended)."""
+    a, w = r.get("attended"), r.get("walk_ins")
+    if None not in (a, w) and w > a:
+        return [("walk_ins", f"{_n(w)} walk-ins is more than the {_n(a)} who attended")]
     return []
 
 
@@ -170,3 +226,42 @@ def rows_words(rows: list[int]) -> str:
             start = b
     words = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
     return f"row{'s' if len(rows) > 1 else ''} {words}"
+
+
+def attended_not_more_than_capacity(r: dict) -> list[tuple[str, str]]:
+    """attended <= capacity (the places the sessions offered)."""
+    cap, a = r.get("capacity"), r.get("attended")
+    if None not in (cap, a) and a > cap:
+        return [("capacity", f"{_n(cap)} places is fewer than the {_n(a)} who attended")]
+    return []
+
+
+def date_in_its_period(r: dict) -> list[tuple[str, str]]:
+    """A date, where given, falls in the row's financial year, and in its quarter where one is given."""
+    d, year, quarter = r.get("date"), r.get("year"), r.get("quarter")
+    if d is None or year is None:
+        return []
+    y, q = periods.of_date(d)
+    if y != year or (quarter is not None and q != quarter):
+        said = f"{year} {quarter}" if quarter else year
+        return [("date", f"{d.isoformat()} is in {q} {y}, not in {said} as the row says")]
+    return []
+
+
+def whole_year_or_quarters_throughout(records: list[dict]) -> list[tuple[int, str, str]]:
+    """A year's rows are either all for the whole year (quarter blank) or all by quarter: totals over the rows
+    would otherwise count a whole-year row beside quarters it may overlap."""
+    first: dict = {}  # year -> (whether its first row is a whole-year row, that row)
+    out = []
+    for r in records:
+        year = r.get("year")
+        if year is None:
+            continue
+        whole = r.get("quarter") is None
+        kind0, row0 = first.setdefault(year, (whole, r["_row"]))
+        if whole != kind0:
+            said = "a whole-year row" if whole else f"a {r['quarter']} row"
+            other = "by quarter" if whole else "for the whole year"
+            out.append((r["_row"], "quarter", f"{said} for {year}, but row {row0} gives {year} {other}: give a "
+                                              "year's rows either all for the whole year or all by quarter"))
+    return out

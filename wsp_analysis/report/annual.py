@@ -16,6 +16,7 @@ from wsp_analysis.report import charts
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report import messages
 from wsp_analysis.report import tables as datatables
+from wsp_analysis.report import training_tables
 from wsp_analysis.report.assurance import action_details, actions, section11, section11_details  # noqa: F401
 from wsp_analysis.report.messages.budget import EXPENDITURE, budget_lines
 from wsp_analysis.report.messages.referrals import quarter_figures
@@ -103,15 +104,19 @@ def _measures(reg: Register, prefix: str, period: str, units=("count", "proporti
 
 
 def training(reg: Register, year: str) -> Section:
-    """Training counts and rates against the year before, a chart of places, bookings and attendance, and each
-    e-learning course's completion."""
+    """Training counts and rates against the year before (percentages published without counts among them), a
+    chart of places, bookings and attendance, each e-learning course's completion, and training by course and
+    by the attendees' agency where the data gives them."""
     if not reg.has_data("training", year):
         return section(messages.training(reg, year))
     prev = periods.previous_year(year)
-    figs = _measures(reg, "training.", year)
+    figs = training_tables.shown(reg, _measures(reg, "training.", year)
+                                 + _measures(reg, "training.published.", year, ("proportion",)), {prev: f"|{prev}"})
     table = datatables.build(f"Multi-agency training, {year} and {prev}",
-                             [[f.label, f.value, value(reg, f.id, prev)] for f in figs], ["Measure", year, prev],
-                             row_kinds=tuple(f.unit for f in figs))
+                             [[training_tables.row_label(f.label), f.value, value(reg, f.id, prev)] for f in figs],
+                             ["Measure", year, prev], row_kinds=tuple(f.unit for f in figs),
+                             notes=training_tables.label_notes(reg, figs, {prev: f"|{prev}"}))
+    figs = training_tables.relabelled(figs)
     label = {f.id: f.label for f in figs}
     shown = [label[f"training.{k}"] for k in ("places_offered", "bookings", "attended", "no_shows", "cancellations")
              if f"training.{k}" in label]
@@ -133,6 +138,7 @@ def training(reg: Register, year: str) -> Section:
               value(reg, b + ".completion_rate", year)] for b in courses],
             ["Course", "Signed up", "Completed", "In progress", "Completion rate"],
             {"Signed up": "count", "Completed": "count", "In progress": "count", "Completion rate": "proportion"}))
+    data += [training_tables.courses(reg, year, year), training_tables.agencies(reg, year, year)]
     return section(messages.training(reg, year), chart, data, said=messages.key_messages(reg, year))
 
 
@@ -246,7 +252,8 @@ def impact(reg: Register, year: str) -> Section:
         chart = charts.table_bars(table, names, "Mean change", "Change in self-rated knowledge after training, by course",
                                   "Mean change in self-rated knowledge from before to after the course (points on a 1 "
                                   "to 5 scale)", f"Bar chart of the mean change in self-rated knowledge by course, {year}.")
-    return section(messages.impact(reg, year), chart, [table], said=messages.key_messages(reg, year))
+    return section(messages.impact(reg, year), chart, [table, training_tables.evaluation(reg, year)],
+                   said=messages.key_messages(reg, year))
 
 
 def appendix(reg: Register, year: str) -> list:

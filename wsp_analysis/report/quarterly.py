@@ -15,6 +15,7 @@ from wsp_analysis.data import periods
 from wsp_analysis.report import charts
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report import tables as datatables
+from wsp_analysis.report import training_tables
 from wsp_analysis.report.assurance import quarterly_action_details, section11_details
 from wsp_analysis.report.assurance import quarterly_actions as actions  # noqa: F401
 from wsp_analysis.report.assurance import quarterly_section11 as section11  # noqa: F401
@@ -52,25 +53,31 @@ def audits(reg: Register, year: str, quarter: str) -> Section:
     return section(msgs, chart, [table], said=key_messages(reg, year, quarter))
 
 
-def _comparison(reg: Register, figs, year: str, quarter: str, caption: str) -> datatables.DataTable:
+def _comparison(reg: Register, figs, year: str, quarter: str, caption: str, notes=()) -> datatables.DataTable:
     """One row per figure: the quarter, the year to date and the same quarter a year earlier."""
     period, prev = _periods(year, quarter)
     rows = [[f.label, f.value, value(reg, f.id + ".ytd", period), value(reg, f.id, prev)] for f in figs]
     return datatables.build(caption, rows, ["Measure", quarter, "Year to date", f"{quarter} a year earlier"],
-                            row_kinds=tuple("count" if f.unit == "count" else "proportion" for f in figs))
+                            row_kinds=tuple("count" if f.unit == "count" else "proportion" for f in figs),
+                            notes=tuple(notes))
 
 
 def training(reg: Register, year: str, quarter: str) -> Section:
-    """Training counts and rates of the quarter against the year to date and a year earlier, with a chart of
-    the quarter's places, bookings and attendance."""
+    """Training counts and rates of the quarter against the year to date and a year earlier (percentages
+    published without counts among them), with a chart of the quarter's places, bookings and attendance, and
+    the quarter's training by course and by the attendees' agency where the data gives them."""
     this, to_date = spans(year, quarter)
     msgs = messages.training(reg, year, quarter)
     if not reg.has_data("training", to_date):
         return section(msgs)
-    period, _ = _periods(year, quarter)
-    figs = [f for f in reg.find("training.", period) if not f.id.endswith(".ytd") and f.id.count(".") == 1
-            and f.unit in ("count", "proportion")]
-    table = _comparison(reg, figs, year, quarter, f"Multi-agency training, {quarter} {year}")
+    period, prev = _periods(year, quarter)
+    figs = [f for f in reg.find("training.", period) if not f.id.endswith(".ytd") and f.unit in ("count", "proportion")
+            and (f.id.count(".") == 1 or f.id.startswith("training.published."))]
+    others = {"Year to date": f".ytd|{period}", f"{quarter} a year earlier": f"|{prev}"}
+    figs = training_tables.shown(reg, figs, others)
+    notes = training_tables.label_notes(reg, figs, others)
+    figs = training_tables.relabelled(figs)
+    table = _comparison(reg, figs, year, quarter, f"Multi-agency training, {quarter} {year}", notes)
     label = {f.id: f.label for f in figs}
     shown = [label[f"training.{k}"] for k in ("places_offered", "bookings", "attended", "no_shows", "cancellations")
              if f"training.{k}" in label]
@@ -79,7 +86,9 @@ def training(reg: Register, year: str, quarter: str) -> Section:
         chart = charts.table_bars(table, shown, quarter, f"Training in {quarter} {year}",
                                   "Places, bookings and attendance in the quarter (number)",
                                   f"Bar chart of training in {quarter} {year}.")
-    return section(msgs, chart, [table], said=key_messages(reg, year, quarter))
+    return section(msgs, chart, [table, training_tables.courses(reg, period, f"{quarter} {year}"),
+                                 training_tables.agencies(reg, period, f"{quarter} {year}")],
+                   said=key_messages(reg, year, quarter))
 
 
 def referrals(reg: Register, year: str, quarter: str) -> Section:

@@ -280,6 +280,11 @@ def build(ds: dataset.Dataset, today: date | None = None) -> Workbook:
                           meaning], False))
         for check in docs.rules_across_columns(spec):
             rows.append(([sheet, "(rule)", "", "", check], False))
+        if spec.optional:
+            rows.append(([sheet, "(optional)", "", "", "Leave this sheet empty if the partnership does not count "
+                                                       "training this way."], False))
+        if spec.figures:
+            rows.append(([sheet, "(figures)", "", "", "Figures: " + spec.figures.replace("`", "")], False))
     for r, (cells, bold) in enumerate(rows, start=1):
         for c, text in enumerate(cells, start=1):
             put_text(notes, r, c, text, bold=bold).alignment = wrap

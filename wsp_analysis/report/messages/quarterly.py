@@ -8,6 +8,7 @@ from wsp_analysis.calc.spans import span_key
 from wsp_analysis.data import periods
 from wsp_analysis.report import format as fmt
 from wsp_analysis.report.messages import assurance
+from wsp_analysis.report.messages import training as training_messages
 from wsp_analysis.report.messages.common import get, known, listing, missing_areas, no_data, of, unique
 
 THEMES_DIFFER = "Each quarter audits a different theme, so a change against another quarter is not applicable."
@@ -78,6 +79,10 @@ def training(reg: Register, year: str, quarter: str) -> list[str]:
     msgs = []
     if not reg.has_data("training", this):
         msgs.append(no_data("training", quarter, _elsewhere(reg, "training", year, quarter)))
+    elif training_messages.is_published(att):
+        msgs.append(training_messages.attendance_published(reg, period, f" in {quarter}"))
+    elif not known(att) and training_messages.counted_without_bookings(reg, period, quarter):
+        msgs.append(training_messages.counted_without_bookings(reg, period, quarter))
     elif not known(att):
         msgs.append(f"The share of training bookings attended in {quarter} is not available {fmt.NOT_AVAILABLE}: the "
                     "data does not give both the bookings and the attendance for the quarter.")
@@ -91,9 +96,14 @@ def training(reg: Register, year: str, quarter: str) -> list[str]:
         if known(before):
             msgs.append(f"In {quarter} a year earlier {fmt.pct(before.value)} were attended "
                         f"{of(before.numerator, before.denominator)}.")
+    if reg.has_data("training", this):
+        msgs += [m for m in (training_messages.walk_ins(reg, period), training_messages.registrations(reg, period))
+                 if m]
     ytd = get(reg, "training.attendance_rate.ytd", period)
-    if known(ytd):
+    if known(ytd) and not training_messages.is_published(ytd):
         msgs.append(f"Year to date, {fmt.pct(ytd.value)} of {fmt.count(ytd.denominator)} bookings were attended.")
+    if reg.has_data("training", this):
+        msgs += training_messages.breakdowns(reg, period, quarter)
     return msgs
 
 

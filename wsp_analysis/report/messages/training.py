@@ -6,8 +6,8 @@ from wsp_analysis.calc import stats
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
 from wsp_analysis.report import format as fmt
-from wsp_analysis.report.messages.common import (change_in_points, get, known, no_data, number, of, p_value, plural,
-                                                 relative_change, sentence, verdict)
+from wsp_analysis.report.messages.common import (change_in_points, get, interval, known, no_data, number, of, p_value,
+                                                 plural, relative_change, sentence, verdict)
 
 NO_FORMS = ("the data holds no evaluation forms (self-rated knowledge before, at the end of and eight weeks after a "
             "course), so the change in self-rated knowledge cannot be reported")
@@ -21,9 +21,19 @@ def _rate_change(reg: Register, year: str, key: str, name: str) -> str | None:
         return None
     if ch.missing or not known(before):
         return f"The {name} for {prev} is not available {fmt.NOT_AVAILABLE}, so no change can be tested."
-    text = f"The {name} was {change_in_points(ch.value, before.value, prev)} {of(before.numerator, before.denominator)}"
+    text = f"The {name} was {change_in_points(ch.value, before.value, prev)}"
+    if before.numerator is not None:
+        text += f" {of(before.numerator, before.denominator)}"
     if known(test):
         text += f"; {verdict(test.value, 'two-proportion z-test', 'the rate really changed')}"
+    else:
+        published = [y for y, f in ((prev, before), (year, get(reg, f"training.{key}", year))) if is_published(f)]
+        if len(published) == 2:
+            text += ("; both years' are published percentages without their counts, so whether the change is larger "
+                     "than chance alone could produce cannot be tested")
+        elif published:
+            text += (f"; {published[0]}'s is a published percentage without its counts, so whether the change is "
+                     "larger than chance alone could produce cannot be tested")
     return text + "."
 
 
@@ -43,8 +53,12 @@ def training(reg: Register, year: str) -> list[str]:
     v = lambda id_, p=year: get(reg, id_, p)  # noqa: E731
     att, util = v("training.attendance_rate"), v("training.utilisation_rate")
     out = []
-    if not known(att):
-        out.append(f"Training attendance for {year} is not available {fmt.NOT_AVAILABLE}.")
+    if is_published(att):
+        out.append(attendance_published(reg, year))
+        out.append(_rate_change(reg, year, "attendance_rate", "attendance rate"))
+    elif not known(att):
+        out.append(counted_without_bookings(reg, year, year)
+                   or f"Training attendance for {year} is not available {fmt.NOT_AVAILABLE}.")
     else:
         msg = f"{fmt.pct(att.value)} of training bookings were attended {of(att.numerator, att.denominator)}"
         if known(util):
@@ -53,8 +67,11 @@ def training(reg: Register, year: str) -> list[str]:
         text = _rate_change(reg, year, "attendance_rate", "attendance rate")  # no-shows are its mirror image
         if text:
             out.append(text)
+    out += [walk_ins(reg, year), registrations(reg, year)]
     noshow, canc = v("training.no_show_rate"), v("training.cancellations")
-    if known(noshow):
+    if is_published(noshow):
+        out.append(f"{fmt.pct(noshow.value)} of bookings were not attended ({PUBLISHED_WORDS}).")
+    elif known(noshow):
         msg = (f"{number(noshow.numerator)} {plural(noshow.numerator, 'booking', 'bookings')} "
                f"({fmt.pct(noshow.value)}) {plural(noshow.numerator, 'was', 'were')} not attended")
         if known(canc):
@@ -77,7 +94,7 @@ def training(reg: Register, year: str) -> list[str]:
                        f"signed up completed it ({fmt.pct(f.value)})"
                        + (f"; {number(inprog.value)} {plural(inprog.value, 'was', 'were')} part way through at the "
                           "year end." if known(inprog) else "."))
-    return out
+    return [m for m in out if m] + breakdowns(reg, year, year)
 
 
 def _course_names(reg: Register) -> dict[str, str]:
@@ -91,6 +108,9 @@ def impact(reg: Register, year: str) -> list[str]:
     evaluation forms."""
     if not reg.has_data("impact", year):
         return [no_data("impact", year, NO_FORMS)]
+    shares = evaluation_shares(reg, year)
+    if not known(get(reg, "impact.delegates", year)) and reg.detail("impact.courses").empty:
+        return shares + [sentence(NO_FORMS) + "."]  # published shares only: say the ratings are not there
     out = []
     paired, change, improved = (get(reg, f"impact.{k}", year) for k in ("paired", "change_mean", "improved"))
     if known(change):
@@ -130,4 +150,153 @@ def impact(reg: Register, year: str) -> list[str]:
         if rate.value < 0.5:
             msg += ". Fewer than half replied, so those who did may not speak for the rest"
         out.append(msg + ".")
+    return out + shares
+
+
+# --- training as partnerships publish it: walk-ins, registrations, volume, courses, agencies, percentages -------
+
+PUBLISHED = "published percentage"  # in the label of a figure published without its counts (calc.published_shares)
+PUBLISHED_WORDS = "a published percentage; the counts are not published"
+
+
+def is_published(fig) -> bool:
+    """Whether a share is a percentage published without its counts (no numerator; its label says so)."""
+    return known(fig) and fig.numerator is None and PUBLISHED in fig.label
+
+
+def attendance_published(reg: Register, period: str, when: str = "") -> str | None:
+    """"83% of training bookings were attended (a published percentage; ...)" when the period's attendance
+    rate is a published percentage (`when`: " in Q3", or "")."""
+    att = get(reg, "training.attendance_rate", period)
+    if not is_published(att):
+        return None
+    return f"{fmt.pct(att.value)} of training bookings{when} were attended ({PUBLISHED_WORDS})."
+
+
+def counted_without_bookings(reg: Register, period: str, when: str) -> str | None:
+    """Attendance where bookings are not counted (training given by course): how many attended, and the share
+    of places used. `when` names the period ("2023-24", "Q3")."""
+    att, util = get(reg, "training.attended", period), get(reg, "training.utilisation_rate", period)
+    if not known(att) or known(get(reg, "training.bookings", period)):
+        return None
+    msg = f"In {when}, {fmt.count(att.value)} {plural(att.value, 'person', 'people')} attended training"
+    if known(util):
+        msg += f", using {fmt.pct(util.value)} of the {fmt.count(util.denominator)} places offered"
+    return msg + f"; the share of bookings attended is not available {fmt.NOT_AVAILABLE}: bookings are not counted."
+
+
+def walk_ins(reg: Register, period: str) -> str | None:
+    """Everyone who attended, including the walk-ins (who attended without booking and are never counted as
+    attended bookings); or that walk-ins were recorded for part of the period only."""
+    w, att = get(reg, "training.walk_ins", period), get(reg, "training.attended", period)
+    if known(w) and known(att) and w.value == 0:
+        return f"In all, {fmt.count(att.value)} people attended; no walk-ins (people who had not booked) were recorded."
+    if known(w) and known(att):
+        return (f"In all, {fmt.count(att.value)} people attended, including {number(w.value)} "
+                f"{plural(w.value, 'walk-in', 'walk-ins')} who had not booked; walk-ins are not counted as attended "
+                "bookings.")
+    if known(att) and "walk-ins where recorded" in att.label:
+        return (f"In all, {fmt.count(att.value)} people attended, counting walk-ins (people who had not booked) where "
+                f"they were recorded; for the rest of the period their number is not available {fmt.NOT_AVAILABLE}.")
+    return None
+
+
+def registrations(reg: Register, period: str) -> str | None:
+    """Registrations, the cancellations among them and the bookings left."""
+    r, c, b = (get(reg, f"training.{k}", period) for k in ("registrations", "cancellations", "bookings"))
+    if not known(r):
+        return None
+    if known(c) and known(b):
+        return (f"Registrations: {fmt.count(r.value)} places were booked, {fmt.count(c.value)} of them later "
+                f"cancelled, leaving {fmt.count(b.value)} bookings.")
+    return f"Registrations: {fmt.count(r.value)} places were booked, including any later cancelled."
+
+
+def volume(reg: Register, period: str) -> str | None:
+    """Sessions cancelled and trainer days, where given."""
+    sc, td = get(reg, "training.sessions_cancelled", period), get(reg, "training.trainer_days", period)
+    parts = []
+    if known(sc):
+        parts.append(f"{number(sc.value)} training {plural(sc.value, 'session was', 'sessions were')} cancelled")
+    if known(td):
+        parts.append(f"trainers gave {number(td.value)} {plural(td.value, 'day', 'days')} to delivering training")
+    return sentence("; ".join(parts)) + "." if parts else None
+
+
+def courses(reg: Register, period: str, when: str) -> list[str]:
+    """Each course's fill rate in a sentence (one course), or the range across them; or that the figures by
+    course are not available for the period `when` ("2023-24", "Q3")."""
+    d = reg.detail("training.events")
+    if d.empty:
+        return []
+    fills = [(name, get(reg, f"{base}.fill_rate", period)) for name, base in zip(d["course"], d["base"])]
+    fills = [(name, f) for name, f in fills if known(f)]
+    if not fills:
+        if any(known(get(reg, f"{b}.attended", period)) for b in d["base"]):
+            return []
+        return [f"Figures by course for {when} are not available {fmt.NOT_AVAILABLE}: the courses' rows do not cover "
+                "every quarter of the period, or leave a count blank."]
+    if len(fills) == 1:
+        name, f = fills[0]
+        return [f"{name}: {fmt.pct(f.value)} of its {fmt.count(f.denominator)} places were filled "
+                f"({fmt.count(f.numerator)} attended)."]
+    low, high = min(fills, key=lambda t: t[1].value), max(fills, key=lambda t: t[1].value)
+    return [f"By course, the share of places filled ranged from {fmt.pct(low[1].value)} ({low[0]}, "
+            f"{fmt.count(low[1].numerator)} of {fmt.count(low[1].denominator)}) to {fmt.pct(high[1].value)} "
+            f"({high[0]}, {fmt.count(high[1].numerator)} of {fmt.count(high[1].denominator)}) across the "
+            f"{number(len(fills))} courses with places and attendance given."]
+
+
+def agencies(reg: Register, period: str, when: str) -> list[str]:
+    """The agency with the most attendance recorded by agency, and its share; or that it is not available."""
+    d = reg.detail("training.agencies")
+    if d.empty:
+        return []
+    shares = [(name, get(reg, f"{base}.share", period)) for name, base in zip(d["agency"], d["base"])]
+    shares = [(name, f) for name, f in shares if known(f)]
+    if not shares:
+        return [f"Training attendance by agency for {when} is not available {fmt.NOT_AVAILABLE}: an agency's count "
+                "is missing for part of the period."]
+    name, top = max(shares, key=lambda t: t[1].value)
+    return [f"Of the {fmt.count(top.denominator)} attendances recorded by agency, the most were from {name}: "
+            f"{fmt.count(top.numerator)} ({fmt.pct(top.value)})."]
+
+
+def published_measures(reg: Register, period: str) -> list[str]:
+    """Each other training percentage published without its counts (take-up, ...), in the source's words."""
+    out = []
+    for f in reg.find("training.published.", period):
+        if not f.id.endswith(".ytd") and known(f):
+            measure = f.label.removesuffix(f" ({PUBLISHED}; counts not published)")
+            out.append(f"The published figure for {measure} is {fmt.pct(f.value)} (the counts are not published).")
+    return out
+
+
+def breakdowns(reg: Register, period: str, when: str) -> list[str]:
+    """Volume, the other published percentages, the courses and the agencies: each sentence that has something
+    to say for the period (`when` names it: "2023-24", "Q3"), in that order."""
+    out = [volume(reg, period)]
+    return [m for m in out if m] + published_measures(reg, period) + courses(reg, period, when) + \
+        agencies(reg, period, when)
+
+
+def evaluation_shares(reg: Register, year: str) -> list[str]:
+    """Evaluation published as shares of delegates (more knowledge, a change in practice), for the year and
+    each quarter of it, with the respondents and the 95% interval where published."""
+    d = reg.detail("impact.published")
+    out = []
+    for measure, when, base in (zip(d["measure"], d["when"], d["base"]) if len(d) else ()):
+        for period in (year, *(periods.period_label(year, q) for q in periods.QUARTERS)):
+            f = get(reg, base, period)
+            if not known(f):
+                continue
+            msg = f"{fmt.pct(f.value)} of delegates reported {measure}" + (f", {when}" if when else "")
+            msg += f", in {period[-2:]}" if period != year else ""
+            if f.denominator is not None:
+                msg += (f": {fmt.count(f.denominator)} responded, and with that many the true share could plausibly "
+                        f"lie {interval(f)} ({PUBLISHED_WORDS})")
+            else:
+                msg += (" (a published percentage; neither the counts nor the number who responded are published, "
+                        "so its uncertainty cannot be given)")
+            out.append(msg + ".")
     return out
