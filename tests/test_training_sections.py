@@ -24,7 +24,9 @@ def test_the_real_quarter_with_walk_ins(tmp_path):
     reg = wsp.figures(ds, Y, "Q1")
     s = quarterly.training(reg, Y, "Q1")
     check("quarterly training", s, reg, "training", f"{Y}:Q1")
-    assert s.sentences == (
+    said = tuple(messages.quarterly.training(reg, Y, "Q1"))
+    assert s.sentences == said[1:]  # the first is a key message, said once on the page, above the sections
+    assert said == (
         "93% of training bookings in Q1 were attended (269 of 289).",  # (304 - 35) / (318 - 29)
         "In all, 304 people attended, including 35 walk-ins who had not booked; walk-ins are not counted as attended "
         "bookings.",
@@ -45,14 +47,16 @@ def test_a_year_with_walk_ins_in_every_quarter(tmp_path):
     reg = wsp.figures(folder(tmp_path, {"training": rows}), Y)
     s = annual.training(reg, Y)
     check("annual training", s, reg, "training", Y)
-    assert s.sentences[:3] == (
+    said = tuple(messages.training(reg, Y))
+    assert s.sentences[:2] == said[1:3]  # the first is a key message, said once on the page
+    assert said[:3] == (
         "93% of training bookings were attended (1,076 of 1,156), and 76% of the 1,600 places offered were used.",
         "The attendance rate for 2022-23 is not available [x], so no change can be tested.",
         "In all, 1,216 people attended, including 140 walk-ins who had not booked; walk-ins are not counted as "
         "attended bookings.",  # 4 x 304, 4 x 35
     )
     assert reg.get("training.attended", Y).label == "People who attended training, including 140 walk-ins"
-    assert messages.key_messages(reg, Y)[0] == s.sentences[0]
+    assert messages.key_messages(reg, Y)[0] == said[0]
 
 
 def test_a_partnership_that_publishes_percentages_only(tmp_path):
@@ -61,7 +65,9 @@ def test_a_partnership_that_publishes_percentages_only(tmp_path):
     reg = wsp.figures(folder(tmp_path, {"training_shares": shares}), Y)
     s = annual.training(reg, Y)
     check("annual training", s, reg, "training", Y)
-    assert s.sentences == (
+    said = tuple(messages.training(reg, Y))
+    assert s.sentences == said[1:]
+    assert said == (
         "83% of training bookings were attended (a published percentage; the counts are not published).",
         "The attendance rate was up three percentage points from 80% in 2022-23; both years' are published "
         "percentages without their counts, so whether the change is larger than chance alone could produce cannot "
@@ -92,7 +98,9 @@ def test_training_given_by_course_only(tmp_path):
     reg = wsp.figures(ds, Y, "Q1")
     s = quarterly.training(reg, Y, "Q1")
     check("quarterly training", s, reg, "training", f"{Y}:Q1")
-    assert s.sentences == (
+    said = tuple(messages.quarterly.training(reg, Y, "Q1"))
+    assert s.sentences == said[1:]
+    assert said == (
         "In Q1, 68 people attended training, using 80% of the 85 places offered; the share of bookings attended is "
         "not available [x]: bookings are not counted.",  # 43 + 25 of 60 + 25
         "By course, the share of places filled ranged from 72% (Neglect Level 1, 43 of 60) to 100% (Exploitation, 25 "
