@@ -9,7 +9,6 @@ runs and tests, with row-level training bookings behind the training counts.
 from __future__ import annotations
 
 import csv
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 

@@ -7,11 +7,8 @@ import tempfile
 from pathlib import Path
 
 import csv
-from types import SimpleNamespace
 
 import numpy as np
-import pandas as pd
-import pytest
 from conftest import YEAR, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +17,7 @@ from scipy.linalg import null_space
 import wsp_analysis as wsp
 from builders import build
 from wsp_analysis.calc.compute import register
-from wsp_analysis.calc import audits, disclosure
+from wsp_analysis.calc import disclosure
 from wsp_analysis.calc.register import Figure, Register, slug
 from wsp_analysis.data import load as dataset
 

@@ -126,7 +126,7 @@ def test_each_chart_is_drawn_for_a_phone_too(walsall_sections):
         assert re.search(r'viewBox="0 0 288 [\d.]+"', chart.narrow)
         sizes = {float(v) for v in re.findall(r"font-size: ([\d.]+)px", chart.narrow)}
         assert sizes and min(sizes) >= 9, sizes
-        assert chart.narrow.count(f"<desc id=") == 1 and chart.alt.replace("&", "&amp;")[:60] in chart.narrow
+        assert chart.narrow.count("<desc id=") == 1 and chart.alt.replace("&", "&amp;")[:60] in chart.narrow
         wide_ids = set(re.findall(r'\bid="([^"]+)"', chart.image))
         assert not wide_ids & set(re.findall(r'\bid="([^"]+)"', chart.narrow))
     assert "<!--" not in walsall_sections[0].chart.image  # matplotlib's comments cost bytes and say nothing

@@ -1,4 +1,4 @@
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 
 
 def test_counts_and_missing():

@@ -1,7 +1,6 @@
 """Funnel plot limits (Spiegelhalter 2005), worked by hand for one denominator."""
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import binom

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import pandas as pd
 import pytest
 from conftest import REPO
 from hypothesis import HealthCheck, given, settings

@@ -8,6 +8,7 @@ import wsp_analysis as wsp
 from wsp_analysis.calc.register import Figure, Register
 from wsp_analysis.data import load as dataset
 from wsp_analysis.report import messages as narrative
+from wsp_analysis.report.messages import common
 
 Y = "2023-24"
 
@@ -15,55 +16,55 @@ Y = "2023-24"
 # --- the rule set -------------------------------------------------------------------------------
 
 def test_numbers_under_ten_are_words_in_prose_but_digits_in_a_count():
-    assert [narrative.number(v) for v in (0, 1, 7, 9, 10, 1617)] == ["zero", "one", "seven", "nine", "10", "1,617"]
-    assert narrative.number(None) == "[x]"  # missing is not zero
-    assert narrative.of(4, 20) == "(4 of 20)"
-    assert narrative.of(1333, 1617) == "(1,333 of 1,617)"
-    assert narrative.sentence("five referrals") == "Five referrals"
+    assert [common.number(v) for v in (0, 1, 7, 9, 10, 1617)] == ["zero", "one", "seven", "nine", "10", "1,617"]
+    assert common.number(None) == "[x]"  # missing is not zero
+    assert common.of(4, 20) == "(4 of 20)"
+    assert common.of(1333, 1617) == "(1,333 of 1,617)"
+    assert common.sentence("five referrals") == "Five referrals"
 
 
 def test_changes_between_percentages_are_percentage_points():
-    assert narrative.points(-15) == "15 percentage points"
-    assert narrative.points(3.2) == "three percentage points"  # 3.2 rounds to 3, under ten: a word
-    assert narrative.points(-0.6) == "one percentage point"
-    assert narrative.change_in_points(-15, 0.35, "2022-23") == "down 15 percentage points from 35% in 2022-23"
-    assert narrative.change_in_points(0, 0.35) == "unchanged from 35%"
+    assert common.points(-15) == "15 percentage points"
+    assert common.points(3.2) == "three percentage points"  # 3.2 rounds to 3, under ten: a word
+    assert common.points(-0.6) == "one percentage point"
+    assert common.change_in_points(-15, 0.35, "2022-23") == "down 15 percentage points from 35% in 2022-23"
+    assert common.change_in_points(0, 0.35) == "unchanged from 35%"
 
 
 def test_relative_changes_are_percent():
-    assert narrative.relative_change((144 - 52) / 52 * 100) == "up 177%"  # 176.9% relative, not points
-    assert narrative.relative_change(-12.4) == "down 12%"
+    assert common.relative_change((144 - 52) / 52 * 100) == "up 177%"  # 176.9% relative, not points
+    assert common.relative_change(-12.4) == "down 12%"
 
 
 def test_money_words():
-    assert narrative.money_against_budget(192908) == "£192,908 over budget"
-    assert narrative.money_against_budget(-2109) == "£2,109 under budget"
-    assert narrative.money_against_budget(76237, "income") == "£76,237 more than planned"
-    assert narrative.position(116671) == "a deficit of £116,671"
-    assert narrative.position(-5000) == "a surplus of £5,000"
-    assert narrative.variance_percent(51.4678) == "51%"
-    assert narrative.variance_percent(2.3209) == "2.3%"  # under 10%: one decimal, never "2%" beside a 2% threshold
-    assert narrative.variance_percent(-43.13) == "43%"
+    assert common.money_against_budget(192908) == "£192,908 over budget"
+    assert common.money_against_budget(-2109) == "£2,109 under budget"
+    assert common.money_against_budget(76237, "income") == "£76,237 more than planned"
+    assert common.position(116671) == "a deficit of £116,671"
+    assert common.position(-5000) == "a surplus of £5,000"
+    assert common.variance_percent(51.4678) == "51%"
+    assert common.variance_percent(2.3209) == "2.3%"  # under 10%: one decimal, never "2%" beside a 2% threshold
+    assert common.variance_percent(-43.13) == "43%"
 
 
 def test_p_values_and_the_significance_rule():
-    assert narrative.p_value(0.26577) == "p = 0.27"
-    assert narrative.p_value(0.0214) == "p = 0.021"
-    assert narrative.p_value(0.0004) == "p < 0.001"
-    assert narrative.p_value(0.0496) == "p < 0.05"  # never rounded up to 0.05 when below it
+    assert common.p_value(0.26577) == "p = 0.27"
+    assert common.p_value(0.0214) == "p = 0.021"
+    assert common.p_value(0.0004) == "p < 0.001"
+    assert common.p_value(0.0496) == "p < 0.05"  # never rounded up to 0.05 when below it
     # the meaning first, the test and its p-value after
-    assert narrative.verdict(0.0496, "t", "the mix changed") == ("the mix changed by more than chance alone would be "
+    assert common.verdict(0.0496, "t", "the mix changed") == ("the mix changed by more than chance alone would be "
                                                                  "likely to produce (t, p < 0.05)")
-    assert narrative.verdict(0.05, "t", "the mix changed", "audits") == (
+    assert common.verdict(0.05, "t", "the mix changed", "audits") == (
         "there are too few audits to tell whether the mix changed (t, p = 0.050)")  # 0.05 itself is not below 0.05
-    assert narrative.verdict(0.3, "t", "the rate changed") == (
+    assert common.verdict(0.3, "t", "the rate changed") == (
         "no clear sign that the rate changed: a difference this size could be chance alone (t, p = 0.30)")
 
 
 def test_listing():
-    assert narrative.listing(["a"]) == "a"
-    assert narrative.listing(["a", "b"]) == "a and b"
-    assert narrative.listing(["a", "b", "c"]) == "a, b and c"
+    assert common.listing(["a"]) == "a"
+    assert common.listing(["a", "b"]) == "a and b"
+    assert common.listing(["a", "b", "c"]) == "a, b and c"
 
 
 # --- Walsall, sentence by sentence ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from wsp_analysis.scrutiny import verify
 from wsp_analysis.errors import DataValidationError
 from wsp_analysis.calc.register import Figure, Register
 from wsp_analysis.calc.reconcile import parse_printed
+from wsp_analysis.data import provenance
 
 
 def figures_in(report: Path) -> int:
@@ -75,19 +76,19 @@ def test_footer_gives_short_hashes_and_the_command(rendered):
 
 
 def test_command_reproduces_non_default_runs():
-    assert manifest.command({"partnership": "walsall", "year": YEAR, "quarter": "Q3", "notebook": None,
+    assert provenance.command({"partnership": "walsall", "year": YEAR, "quarter": "Q3", "notebook": None,
                              "data_dir": "data"}) == f"wsp-analysis report --partnership walsall --year {YEAR} --quarter Q3"
-    assert manifest.command({"partnership": "walsall", "year": YEAR, "notebook": "scrutiny",
+    assert provenance.command({"partnership": "walsall", "year": YEAR, "notebook": "scrutiny",
                              "data_dir": "/srv/data dir"}) == \
         f"wsp-analysis report --partnership walsall --year {YEAR} --notebook scrutiny --data-dir '/srv/data dir'"
 
 
 def test_paths_outside_the_repository_are_recorded_absolute(tmp_path):
-    assert manifest.shown_path(REPO / "data" / "walsall" / "audits.csv") == "data/walsall/audits.csv"
+    assert provenance.shown_path(REPO / "data" / "walsall" / "audits.csv") == "data/walsall/audits.csv"
     outside = tmp_path / "x.csv"
-    assert manifest.shown_path(outside) == outside.resolve().as_posix()
-    assert manifest.resolve(outside.as_posix()) == outside.resolve()
-    assert manifest.resolve("data/walsall/audits.csv") == REPO / "data" / "walsall" / "audits.csv"
+    assert provenance.shown_path(outside) == outside.resolve().as_posix()
+    assert provenance.resolve(outside.as_posix()) == outside.resolve()
+    assert provenance.resolve("data/walsall/audits.csv") == REPO / "data" / "walsall" / "audits.csv"
 
 
 # report folders: the notebook's suffix -----------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 from conftest import REPO, assert_generator_output

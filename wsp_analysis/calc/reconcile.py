@@ -28,9 +28,13 @@ from decimal import Decimal
 from wsp_analysis.calc import compute
 from wsp_analysis.calc.register import Figure, Register, is_missing
 from wsp_analysis.data import periods
-# the table's own names, re-exported: reconcile is where scrutineers look for them
-from wsp_analysis.data.published import FILE, SPEC, Printed, parse_printed, path, problems, read  # noqa: F401
-from wsp_analysis.report import format as fmt
+from wsp_analysis.data.published import FILE, Printed, parse_printed, problems, read
+from wsp_analysis import format as fmt
+
+# published_figures.csv's reader and its names are re-exported: reconcile is where scrutineers look for them.
+__all__ = ["FILE", "MATCH", "DIFFERS", "PERCENT_FOR_POINTS", "NOT_DERIVABLE", "Printed", "Row", "compare", "counts",
+           "figures", "for_dataset", "in_report", "parse_printed", "problems", "read", "reconcile", "register_for",
+           "relative_change", "summary", "text_table"]
 
 MATCH, DIFFERS, PERCENT_FOR_POINTS, NOT_DERIVABLE = "match", "differs", "percent_for_points", "not_derivable"
 STATUSES = (MATCH, DIFFERS, PERCENT_FOR_POINTS, NOT_DERIVABLE)

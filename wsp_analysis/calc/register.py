@@ -19,7 +19,6 @@ assurance, 1, 0 or -1). The list is data.units.UNITS, which the tables that name
 from __future__ import annotations
 
 import csv
-import math
 import re
 import sys
 from collections.abc import Iterable
@@ -28,15 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from wsp_analysis.data.cells import is_missing
 from wsp_analysis.data.units import UNITS  # noqa: F401  (part of this module's contract)
 
 COLUMNS = ["id", "label", "period", "value", "unit", "numerator", "denominator", "source", "ci_low", "ci_high",
            "symbol"]
-
-
-def is_missing(v) -> bool:
-    """Whether a value is missing: None, pandas NA or a float NaN (never 0)."""
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
 def clean(v) -> float | int | None:

@@ -9,6 +9,7 @@ has it. Each cell so changed is a warning naming it.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,11 +20,18 @@ from wsp_analysis.data.columns import REFUSE, Column
 from wsp_analysis.data.read import any_space
 from wsp_analysis.errors import Problem
 
+
 BLANK = "is blank; this column must be filled in"
 OUTER_SPACES = "spaces around a value are removed"
 SPACES = ("unusual or repeated spaces and line breaks (and look-alike characters) are read as plain ones, so that it "
           "groups with the same name typed plainly")
 _OK, _BLANK_REFUSED, _BROKEN, _CHANGED = 0, 1, 2, 3
+
+
+def is_missing(v) -> bool:
+    """Whether a value is missing (a blank cell, or a figure whose inputs are absent): None, pandas NA or a
+    float NaN; never 0, which is a value."""
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
 
 
 @dataclass

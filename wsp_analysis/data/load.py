@@ -16,11 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from wsp_analysis.data import checks
-from wsp_analysis.data.checks import training_matches_bookings  # noqa: F401  (part of this module's contract)
-from wsp_analysis.data.config import CONFIG_FILE, Partnership, _label, read_partnership  # noqa: F401
+from wsp_analysis.data.config import Partnership, _label, read_partnership
 from wsp_analysis.data.schema import SECTION11_GRADES
 from wsp_analysis.data.schema import tables
-from wsp_analysis.data.table import looks_personal, read_table, shown  # noqa: F401
+from wsp_analysis.data.table import read_table, shown
 from wsp_analysis.errors import DataValidationError, Problem
 
 

@@ -20,7 +20,7 @@ from wsp_analysis.data.table_checks import (action_dates_in_order, attended_not_
                                             completion_date_only_when_completed, course_parts_within_signed_up,
                                             occurrences_not_fewer_than_events, one_theme_per_quarter,
                                             walk_ins_not_more_than_attended, whole_year_or_quarters)
-from wsp_analysis.data.indicators import POLARITIES, indicator_tables  # noqa: F401  (optional tables)
+from wsp_analysis.data.indicators import indicator_tables
 from wsp_analysis.data.training_tables import training_tables
 
 BOOKING_STATUSES = ("attended", "no_show", "cancelled")

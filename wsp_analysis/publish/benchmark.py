@@ -23,6 +23,7 @@ from wsp_analysis.errors import NotebookFailed, RunFailed, UsageError, WspError
 from wsp_analysis.publish import files, manifest, render
 from wsp_analysis.publish import spreadsheets
 from wsp_analysis.publish.kernel import Kernel
+from wsp_analysis.data import provenance
 
 log = logging.getLogger("wsp_analysis")
 FOLDER = "_benchmark"
@@ -46,22 +47,22 @@ def _manifest(tables, year: str, quarter: str | None, period: str, nb_path: Path
     """The manifest begun before the run: as a report's, with every partnership's inputs."""
     inputs = []
     for ds in tables.datasets.values():
-        inputs += manifest.describe_inputs(manifest.input_files(ds.folder, ds.partnership.grade_scale, "benchmark"))
+        inputs += provenance.describe_inputs(provenance.input_files(ds.folder, ds.partnership.grade_scale, "benchmark"))
     command = ["wsp-analysis", "benchmark", "--year", year] + (["--quarter", quarter] if quarter else [])
-    shown = manifest.shown_path(data_dir)
+    shown = provenance.shown_path(data_dir)
     command += ["--data-dir", shown] if shown != "data" else []
-    git = manifest.git_info()
+    git = provenance.git_info()
     return {
         "manifest_version": manifest.MANIFEST_VERSION,
         "report": {"partnership": None, "name": "Benchmark across partnerships", "period": period, "kind": "benchmark",
-                   "notebook": manifest.shown_path(nb_path), "notebook_sha256": manifest.sha256(nb_path),
+                   "notebook": provenance.shown_path(nb_path), "notebook_sha256": provenance.sha256(nb_path),
                    "partnerships": list(tables.partnerships)},
         "parameters": {"year": year, "quarter": quarter, "notebook": NOTEBOOK, "data_dir": shown,
-                       "output_dir": manifest.shown_path(output_dir)},
+                       "output_dir": provenance.shown_path(output_dir)},
         "command": " ".join(command), "inputs": inputs,
-        "package": {"name": manifest.PACKAGE, "version": manifest.package_version()},
+        "package": {"name": provenance.PACKAGE, "version": provenance.package_version()},
         "python": {"version": platform.python_version(), "implementation": platform.python_implementation()},
-        "dependencies": manifest.dependencies(), "git": git,
+        "dependencies": provenance.dependencies(), "git": git,
         "started": manifest.now().isoformat(timespec="milliseconds"), "finished": None, "seconds": None,
     }
 

@@ -156,6 +156,8 @@ def css_string(text) -> str:
 
 
 def exporter() -> HTMLExporter:
+    """nbconvert's HTMLExporter set up for the executive's page: the house template (templates/), no code,
+    no prompts and no heading anchors; returns the exporter (its from_notebook_node gives the HTML)."""
     c = Config()
     c.HTMLExporter.exclude_input = True
     c.HTMLExporter.exclude_input_prompt = True

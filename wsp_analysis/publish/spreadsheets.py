@@ -35,7 +35,7 @@ from odf.text import A, P
 from wsp_analysis.report import blocks
 from wsp_analysis.publish import html as export
 from wsp_analysis.report.tables import DataTable
-from wsp_analysis.report.format import SYMBOLS
+from wsp_analysis.format import SYMBOLS
 
 XLSX, ODS = "tables.xlsx", "tables.ods"
 ROUNDING = ("Percentages are rounded to one decimal place and money to whole pounds, as in the report. "

@@ -14,7 +14,7 @@ import html
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
 from wsp_analysis.report import blocks, control_charts
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.messages.common import listing, number, plural, sentence, value
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from wsp_analysis.report.tables import MIME, DataTable
-from wsp_analysis.report.format import SYMBOLS, symbols_used
+from wsp_analysis.format import SYMBOLS, symbols_used
 
 
 @dataclass(frozen=True)

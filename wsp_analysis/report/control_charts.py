@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from wsp_analysis.report import charts
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.tables import DataTable
 
 GREY, BLUE, MAROON, ORANGE, TEAL, PURPLE = "#3D3D3D", "#12436D", "#801650", "#F46A25", "#28A197", "#A285D1"

@@ -20,11 +20,14 @@ import html
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
 from wsp_analysis.report import blocks, control_charts, sections
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.messages import dashboard as words
-from wsp_analysis.report.messages.dashboard import key_messages, say, when  # noqa: F401  (what notebooks read)
+from wsp_analysis.report.messages.dashboard import key_messages, say, when
 from wsp_analysis.report.messages.common import value
+
+# What the dashboard notebook reads, in page order.
+__all__ = ["title", "key_messages", "summary", "charts", "summary_table", "points_table", "chart", "icon"]
 
 KINDS = {"proportion": "proportion", "percent": "percent", "count": "count", "gbp": "gbp"}  # unit -> table kind
 # words -> (letter, fill, letter colour): Analysis Function colours; the letter and the words carry the meaning

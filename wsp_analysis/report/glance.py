@@ -27,7 +27,7 @@ from wsp_analysis.calc import stats
 from wsp_analysis.calc.register import Figure, Register, slug
 from wsp_analysis.data import periods
 from wsp_analysis.report import blocks
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.budget import EXPENDITURE, budget_lines
 from wsp_analysis.report.messages.common import (change_in_points, get, known, listing, number, of, p_value,
                                                  plural, sentence, variance_percent)
@@ -278,5 +278,5 @@ def block(tiles: list[Tile], summary: str | None = None) -> blocks.Html:
         + f'<p class="tile-judgement"><strong>{e(t.verdict)}</strong>: {e(t.why)}</p></li>'
         for t in tiles)
     summary = overall(tiles) if summary is None else summary
-    return blocks.Html(f'<div class="glance">' + (f'<ul class="tiles">{items}</ul>' if items else "") +
+    return blocks.Html('<div class="glance">' + (f'<ul class="tiles">{items}</ul>' if items else "") +
                        f'<p class="overall"><strong>Overall judgement:</strong> {e(summary)}</p></div>')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.data import periods
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.glance import Tile, _referral_headline, _shown, _tile, actions
 from wsp_analysis.report.messages.common import get, known, of, sentence
 from wsp_analysis.report.messages.quarterly import spans, themes

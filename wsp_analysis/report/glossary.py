@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 
 
 @dataclass(frozen=True)

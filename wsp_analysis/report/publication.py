@@ -11,13 +11,14 @@ from wsp_analysis.calc import disclosure
 from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.data import periods
 from wsp_analysis.report import blocks
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import messages
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.annual import audit_years
 from wsp_analysis.report.messages import no_data
 from wsp_analysis.report.messages.budget import budget_lines
-from wsp_analysis.report.sections import Section, get, section
+from wsp_analysis.report.messages.common import get
+from wsp_analysis.report.sections import Section, section
 
 
 def _cell(reg: Register, id_: str, period: str, field: str = "value"):

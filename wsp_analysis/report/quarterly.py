@@ -13,17 +13,21 @@ from __future__ import annotations
 from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.data import periods
 from wsp_analysis.report import charts
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report import training_tables
 from wsp_analysis.report.assurance import quarterly_action_details, section11_details
-from wsp_analysis.report.assurance import quarterly_actions as actions  # noqa: F401
-from wsp_analysis.report.assurance import quarterly_section11 as section11  # noqa: F401
+from wsp_analysis.report.assurance import quarterly_actions as actions
+from wsp_analysis.report.assurance import quarterly_section11 as section11
 from wsp_analysis.report.messages import quarterly as messages
 from wsp_analysis.report.messages.quarterly import BUDGET_SECTIONS, THEMES_DIFFER, spans, themes
-from wsp_analysis.report.sections import Section, details, get, numerator, section, title, value  # noqa: F401
+from wsp_analysis.report.messages.common import value
+from wsp_analysis.report.sections import Section, details, numerator, section, title
 
 key_messages = messages.key_messages
+
+# The page in section order, as the quarterly notebook reads it.
+__all__ = ["title", "key_messages", "audits", "training", "referrals", "budget", "actions", "section11", "appendix"]
 
 
 def _periods(year: str, quarter: str) -> tuple[str, str]:

@@ -17,15 +17,16 @@ from pathlib import Path
 from wsp_analysis.calc import reconcile
 from wsp_analysis.calc.register import Register, is_missing
 from wsp_analysis.data import periods
-from wsp_analysis.publish import manifest
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import glance
 from wsp_analysis.report import messages as narrative
+from wsp_analysis.report.messages import common
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.annual import audit_years
 from wsp_analysis.report.messages.audits import counts_text, percents_text, search_bound
 from wsp_analysis.report.sections import Section, section
 from wsp_analysis.report.tables import DataTable
+from wsp_analysis.data import provenance
 
 
 Part = Section  # a part of the scrutiny report: messages, then tables (no chart)
@@ -48,12 +49,12 @@ def reconciliation(reg: Register, year: str, quarter: str | None = None) -> Part
         return _part([f"None of the figures transcribed from {reg.partnership.name}'s published reports is of the "
                       f"{period} report, so there is nothing to reconcile for it."], [])
     n = reconcile.counts(rows)
-    msgs = [f"{narrative.sentence(narrative.number(len(rows)))} figures printed in the {period} report were transcribed: "
-            f"{narrative.number(n[reconcile.MATCH])} match ours after the report's rounding, "
-            f"{narrative.number(n[reconcile.DIFFERS])} {narrative.plural(n[reconcile.DIFFERS], 'differs', 'differ')}, "
-            f"{narrative.number(n[reconcile.PERCENT_FOR_POINTS])} "
-            f"{narrative.plural(n[reconcile.PERCENT_FOR_POINTS], 'prints', 'print')} a change in percentage points "
-            f"as a percent, and {narrative.number(n[reconcile.NOT_DERIVABLE])} cannot be derived from the data."]
+    msgs = [f"{common.sentence(common.number(len(rows)))} figures printed in the {period} report were transcribed: "
+            f"{common.number(n[reconcile.MATCH])} match ours after the report's rounding, "
+            f"{common.number(n[reconcile.DIFFERS])} {common.plural(n[reconcile.DIFFERS], 'differs', 'differ')}, "
+            f"{common.number(n[reconcile.PERCENT_FOR_POINTS])} "
+            f"{common.plural(n[reconcile.PERCENT_FOR_POINTS], 'prints', 'print')} a change in percentage points "
+            f"as a percent, and {common.number(n[reconcile.NOT_DERIVABLE])} cannot be derived from the data."]
     for r in rows:
         if r.status == reconcile.PERCENT_FOR_POINTS:
             fig = reg.get(r.figure_id, r.period)
@@ -65,7 +66,7 @@ def reconciliation(reg: Register, year: str, quarter: str | None = None) -> Part
                           "change.")
         elif r.status == reconcile.DIFFERS:
             msgs.append(f"The report prints {r.printed} where our figure is {r.ours}: {r.claim}."
-                        + (f" {narrative.sentence(r.note)}." if r.note else ""))
+                        + (f" {common.sentence(r.note)}." if r.note else ""))
     document, wheres = _common_document([r.where for r in rows])
     notes = tuple(f"{s}: {m}." for s, m in reconcile.STATUS_MEANING.items())
     if document:
@@ -103,7 +104,7 @@ def consistency_findings(reg: Register, year: str, quarter: str | None = None) -
         if not counted:
             return _part([f"No audit grades are recorded for {year} or any year before it {fmt.NOT_AVAILABLE}, so "
                           "there are no published percentages to infer counts from."], [])
-        return _part([f"The audit grades of {narrative.listing(counted)} are published as counts: there are no "
+        return _part([f"The audit grades of {common.listing(counted)} are published as counts: there are no "
                       "rounded percentages to infer counts from."], [])
     bound = search_bound(reg)
     none = f"none up to {bound}" if bound else "none"
@@ -135,14 +136,14 @@ def manifest_part(folder: str | Path, reg: Register, year: str, quarter: str | N
     software that computed it (the run's own manifest.json, beside the report, holds the same with the
     parameters and times)."""
     folder = Path(folder)
-    files = manifest.input_files(folder, reg.partnership.grade_scale, "scrutiny")
-    inputs = manifest.describe_inputs(files)
-    git = manifest.git_info()
+    files = provenance.input_files(folder, reg.partnership.grade_scale, "scrutiny")
+    inputs = provenance.describe_inputs(files)
+    git = provenance.git_info()
     params = {"partnership": reg.partnership.slug, "year": year, "quarter": quarter, "notebook": "scrutiny",
-              "data_dir": manifest.shown_path(folder.parent)}
+              "data_dir": provenance.shown_path(folder.parent)}
     annual_params = dict(params, notebook=None)
-    msgs = [f"To reproduce this report: {manifest.command(params)}. To reproduce the annual report it scrutinises: "
-            f"{manifest.command(annual_params)}.",
+    msgs = [f"To reproduce this report: {provenance.command(params)}. To reproduce the annual report it scrutinises: "
+            f"{provenance.command(annual_params)}.",
             "To check every figure of a rendered report against the data, without re-running its notebook: "
             "wsp-analysis verify REPORT_DIR (it recomputes the figures, compares them with figures.csv and checks the "
             "SHA-256 of every input file named in manifest.json).",
@@ -151,11 +152,11 @@ def manifest_part(folder: str | Path, reg: Register, year: str, quarter: str | N
     files_table = datatables.build(
         "Input files and their SHA-256", [[i["path"], i["bytes"], i["sha256"]] for i in inputs],
         ["File", "Bytes", "SHA-256"], {"Bytes": "count"})
-    software = [["wsp-analysis", manifest.package_version()],
+    software = [["wsp-analysis", provenance.package_version()],
                 ["git commit", (git["commit"] + (" (with uncommitted changes)" if git.get("dirty") else "")) if git
                  else "[x]"],
                 [f"Python ({platform.python_implementation()})", platform.python_version()]]
-    software += [[name, v or "[x]"] for name, v in manifest.dependencies().items()]
+    software += [[name, v or "[x]"] for name, v in provenance.dependencies().items()]
     software_table = datatables.build("Software that computed this report", software, ["Software", "Version"])
     return _part(msgs, [files_table, software_table])
 
@@ -175,7 +176,7 @@ def tiles(reg: Register, year: str, quarter: str | None = None) -> list[glance.T
     return [
         t("Match", fmt.count(v["match"]), "match ours after the report's rounding", of_all, "fine", "Reproduced",
           "the printed figure is ours"),
-        t("Differ", fmt.count(v["differs"]), narrative.plural(v["differs"], "differs", "differ") + " from ours", of_all,
+        t("Differ", fmt.count(v["differs"]), common.plural(v["differs"], "differs", "differ") + " from ours", of_all,
           "attention" if v["differs"] else "fine", "Needs attention" if v["differs"] else "Reproduced",
           "a printed figure the data does not give" if v["differs"] else "none differs"),
         t("Points as percent", fmt.count(v["percent_for_points"]), "print a change in percentage points as a "
@@ -197,8 +198,8 @@ def at_a_glance(reg: Register, year: str, quarter: str | None = None) -> Part:
     differs, points = reg.value("reconcile.differs", periods.period_label(year, quarter)), \
         reg.value("reconcile.percent_for_points", periods.period_label(year, quarter))
     summary = (f"{n['Match']} printed figures are reproduced from the data; "
-               + (f"{narrative.number(differs)} {narrative.plural(differs, 'differs', 'differ')} from it and needs "
+               + (f"{common.number(differs)} {common.plural(differs, 'differs', 'differ')} from it and needs "
                   "checking" if differs else "none differs from it")
-               + (f", and {narrative.number(points)} {narrative.plural(points, 'prints', 'print')} a change in "
+               + (f", and {common.number(points)} {common.plural(points, 'prints', 'print')} a change in "
                   "percentage points as a percent." if points else "."))
     return Section(glance.block(shown, summary), None)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.calc.register import clean, is_missing
 
 MIME = "application/vnd.wsp-analysis.table+json"  # how a displayed table carries its data into the notebook
@@ -41,6 +41,8 @@ class DataTable:
         return [str(c) for c in self.frame.columns]
 
     def kind(self, row: int, column: str) -> str:
+        """The unit of one cell ("count", "proportion", "gbp", ... or "text"): its row's where the table
+        mixes units by row, else its column's."""
         col_kind = self.kinds.get(column, "text")
         if self.row_kinds is not None and self.columns.index(column) >= self.row_headers:
             return self.row_kinds[row]
@@ -54,6 +56,8 @@ class DataTable:
         return hits[0]
 
     def value(self, row: int | str, column: str):
+        """One cell's value as computed (a number, text, or None/NaN where missing); `row` is a position or
+        the row's header text."""
         i = self.row_index(row) if isinstance(row, str) else row
         return self.frame.iloc[i][column]
 
@@ -63,6 +67,7 @@ class DataTable:
                 for i, row in enumerate(self.frame.itertuples(index=False))]
 
     def symbols(self) -> list[str]:
+        """The shorthand symbols the displayed table uses ([x], [z], [c]), each once, for its notes."""
         return fmt.symbols_used(c for r in self.display_rows() for c in r)
 
     def sheet_frame(self) -> pd.DataFrame:
@@ -93,6 +98,8 @@ class DataTable:
         return out
 
     def to_json(self) -> dict:
+        """The table as plain JSON data (title, columns, rows of plain values, units, notes), as the
+        notebook's output carries it to the spreadsheets."""
         return {"title": self.title, "columns": self.columns,
                 "rows": [[self._plain(v) for v in row] for row in self.frame.itertuples(index=False)],
                 "kinds": dict(self.kinds), "row_kinds": list(self.row_kinds) if self.row_kinds else None,

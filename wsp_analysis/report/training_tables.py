@@ -12,7 +12,7 @@ import re
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
 from wsp_analysis.report import tables as datatables
-from wsp_analysis.report.sections import get, value
+from wsp_analysis.report.messages.common import get, value
 
 COURSE_COLUMNS = ("Course", "Delivered by", "Sessions", "Places", "Attended", "Places filled", "Interval from",
                   "Interval to")

@@ -44,6 +44,7 @@ from wsp_analysis.data import paths
 from wsp_analysis.errors import DataValidationError, VerifyError, WspError
 from wsp_analysis.calc.kinds import KINDS, kind_for
 from wsp_analysis.calc.register import COLUMNS, Register, clean
+from wsp_analysis.data import provenance
 
 REL_TOL, ABS_TOL = 1e-9, 1e-12
 NUMERIC = ("value", "numerator", "denominator", "ci_low", "ci_high")
@@ -231,7 +232,7 @@ def input_paths(m: dict, data_dir: str | Path | None = None) -> list[tuple[dict,
         if data_dir is not None:
             where = folder / Path(item["path"]).name
         else:
-            where = manifest_mod.resolve(item["path"])
+            where = provenance.resolve(item["path"])
         out.append((item, where))
     return out
 
@@ -247,7 +248,7 @@ def check_outputs(report_dir: Path, m: dict) -> list[str]:
         if not path.is_file():
             lines.append(f"output {name}: missing; the manifest records it (SHA-256 {item['sha256'][:12]}...)")
             continue
-        digest = manifest_mod.sha256(path)
+        digest = provenance.sha256(path)
         if digest != item["sha256"]:
             lines.append(f"output {name}: changed since the report was rendered (SHA-256 {item['sha256'][:12]}... "
                          f"then, {digest[:12]}... now)")
@@ -262,7 +263,7 @@ def _unlisted_inputs(ds, m: dict, folder: Path) -> list[str]:
     p = m["parameters"]
     kind = m["report"].get("kind") or paths.report_kind(p.get("notebook"), p.get("quarter"))
     named = {Path(item["path"]).name for item in m["inputs"]}
-    return [f.name for f in manifest_mod.input_files(folder, ds.partnership.grade_scale, kind) if f.name not in named]
+    return [f.name for f in provenance.input_files(folder, ds.partnership.grade_scale, kind) if f.name not in named]
 
 
 def _source_as(ds, m: dict):
@@ -292,7 +293,7 @@ def verify(report_dir: str | Path, data_dir: str | Path | None = None) -> Result
         from wsp_analysis.scrutiny import verify_benchmark
 
         result = verify_benchmark.verify(report_dir, m, report, data_dir, Result(report_dir), compare, check_outputs)
-        result.notes.append(f"note: {manifest_mod.FILE} SHA-256 {manifest_mod.sha256(report_dir / manifest_mod.FILE)}"
+        result.notes.append(f"note: {manifest_mod.FILE} SHA-256 {provenance.sha256(report_dir / manifest_mod.FILE)}"
                             ": compare it with the one published with the report")
         return result
     located = input_paths(m, data_dir)
@@ -307,9 +308,9 @@ def verify(report_dir: str | Path, data_dir: str | Path | None = None) -> Result
     folder = located[0][1].parent
     result = Result(report_dir, inputs_checked=len(located), outputs_checked=len(m["outputs"]))
     for item, where in located:
-        digest = manifest_mod.sha256(where)
+        digest = provenance.sha256(where)
         if digest != item["sha256"]:
-            shown = item["path"] if data_dir is None else manifest_mod.shown_path(where)
+            shown = item["path"] if data_dir is None else provenance.shown_path(where)
             result.changed_inputs.append(f"input {shown}: changed since the report was rendered (SHA-256 "
                                          f"{item['sha256'][:12]}... then, {digest[:12]}... now)")
     result.changed_outputs = check_outputs(report_dir, m)
@@ -328,14 +329,14 @@ def verify(report_dir: str | Path, data_dir: str | Path | None = None) -> Result
         raise VerifyError(f"{report_dir / manifest_mod.FILE}: its parameters cannot be recomputed ({e})") from None
     result.figures_checked = len(set(report.rows) | {(f.id, f.period) for f in recomputed})
     result.differing = report.problems + compare(report.rows, recomputed, _source_as(ds, m))
-    result.notes.append(f"note: {manifest_mod.FILE} SHA-256 {manifest_mod.sha256(report_dir / manifest_mod.FILE)}"
+    result.notes.append(f"note: {manifest_mod.FILE} SHA-256 {provenance.sha256(report_dir / manifest_mod.FILE)}"
                         ": compare it with the one published with the report")
-    version = manifest_mod.package_version()
+    version = provenance.package_version()
     package = m.get("package") if isinstance(m.get("package"), dict) else {}
     if package.get("version") not in (None, version):
         result.notes.append(f"note: the report was rendered with wsp-analysis {package['version']}; "
                             f"this is {version}")
-    now_git, then_git = manifest_mod.git_info(), (m.get("git") if isinstance(m.get("git"), dict) else {})
+    now_git, then_git = provenance.git_info(), (m.get("git") if isinstance(m.get("git"), dict) else {})
     if now_git and then_git.get("commit") and now_git["commit"] != then_git["commit"]:
         result.notes.append(f"note: the report was rendered at commit {then_git['commit'][:12]}; the library "
                             f"now is at {now_git['commit'][:12]}")

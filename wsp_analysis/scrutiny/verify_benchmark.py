@@ -12,6 +12,7 @@ from wsp_analysis.data import paths
 from wsp_analysis.data.partnerships import Tables
 from wsp_analysis.errors import DataValidationError, VerifyError, WspError
 from wsp_analysis.publish import manifest as manifest_mod
+from wsp_analysis.data import provenance
 
 
 def verify(report_dir: Path, m: dict, report, data_dir, result, compare, check_outputs):
@@ -24,7 +25,7 @@ def verify(report_dir: Path, m: dict, report, data_dir, result, compare, check_o
     for item in m["inputs"]:
         recorded = Path(item["path"])
         if data_dir is None:
-            located.append((item, manifest_mod.resolve(item["path"])))
+            located.append((item, provenance.resolve(item["path"])))
             continue
         try:
             folder = paths.check_partnership(recorded.parent.name, "an input's partnership folder")
@@ -37,7 +38,7 @@ def verify(report_dir: Path, m: dict, report, data_dir, result, compare, check_o
         raise VerifyError("\n".join(missing))
     result.inputs_checked, result.outputs_checked = len(located), len(m["outputs"])
     for item, where in located:
-        digest = manifest_mod.sha256(where)
+        digest = provenance.sha256(where)
         if digest != item["sha256"]:
             result.changed_inputs.append(f"input {item['path']}: changed since the report was rendered (SHA-256 "
                                          f"{item['sha256'][:12]}... then, {digest[:12]}... now)")
@@ -53,7 +54,7 @@ def verify(report_dir: Path, m: dict, report, data_dir, result, compare, check_o
             raise
     named = {(where.parent, where.name) for _, where in located}
     unlisted = [f"{folder.name}/{f.name}" for folder in folders
-                for f in manifest_mod.input_files(folder, loaded[folder.name].partnership.grade_scale, "benchmark")
+                for f in provenance.input_files(folder, loaded[folder.name].partnership.grade_scale, "benchmark")
                 if (folder, f.name) not in named]
     if unlisted:
         raise VerifyError(f"{report_dir / manifest_mod.FILE}: does not name {', '.join(unlisted)}, which the "

@@ -9,7 +9,7 @@ from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.calc.spans import span_key
 from wsp_analysis.data import periods
 from wsp_analysis.data.schema import SECTION11_GRADES
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.common import (change_in_points, get, interval, known, listing, no_data, number, of,
                                                  plural, sentence, unique, verdict)
 

@@ -8,7 +8,7 @@ import re
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.register import Register, is_missing, slug
 from wsp_analysis.data import periods
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.common import (change_in_points, get, interval, known, listing, no_data, number,
                                                  of, p_value, plural, sentence, verdict)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.register import Figure, Register, is_missing
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 
 # --- the rule set ---------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.common import listing, number, plural, sentence, value
 
 IMPROVEMENT, CONCERN = "special cause improvement", "special cause concern"

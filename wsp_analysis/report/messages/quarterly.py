@@ -6,7 +6,7 @@ from __future__ import annotations
 from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.calc.spans import span_key
 from wsp_analysis.data import periods
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages import assurance
 from wsp_analysis.report.messages import training as training_messages
 from wsp_analysis.report.messages.common import get, known, listing, missing_areas, no_data, of, unique

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.common import get, interval, known, listing, no_data, number, plural, sentence
 
 

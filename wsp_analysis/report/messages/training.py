@@ -5,7 +5,7 @@ from __future__ import annotations
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.register import Register
 from wsp_analysis.data import periods
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.common import (change_in_points, get, interval, known, no_data, number, of, p_value,
                                                  plural, relative_change, sentence, verdict)
 

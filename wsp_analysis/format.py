@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from wsp_analysis.calc.register import is_missing
+from wsp_analysis.data.cells import is_missing
 
 NOT_AVAILABLE, NOT_APPLICABLE, CONFIDENTIAL = "[x]", "[z]", "[c]"
 SYMBOLS = {
