@@ -37,9 +37,12 @@ def test_walsall_annual_report_has_both_sections(rendered):
     assert said in key and said not in acts  # a key message, said once: the section opens with what it adds
     assert "71% of the seven with a stated status are completed (5 of 7)" in acts
     assert "SCR W6: all its actions are reported completed; their number is not given" in acts
-    assert "SCR W6 [x] [x] [x] [x] 100.0% [x] All reported completed; number not given" in acts
-    # each action (status in words, not colour alone) and the attendance list are in the appendix
+    # the tables (by source, each action with its status in words, not colour alone) and the attendance list
+    # are in the appendix: the section says it in words
     appendix = section(page, "Appendix: detailed tables The tables", "About these figures Every")
+    assert "SCR W6 [x] [x] [x] [x] 100.0% [x] All reported completed; number not given" not in acts
+    assert "SCR W6 [x] [x] [x] [x] 100.0% [x] All reported completed; number not given" in appendix
+    assert "By source: Q1 audit: Child Sexual Abuse (four actions: two completed and two ongoing)" in acts
     assert "Develop a CSA pathway" not in acts
     assert "Develop a CSA pathway CSA Sub-Group [x] Ongoing" in appendix
     assert "Promote the school nursing offer and how to refer to it School nursing service [x] Status not stated" in appendix

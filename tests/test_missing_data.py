@@ -19,7 +19,7 @@ from conftest import REPO, run_cli
 import wsp_analysis as wsp
 from wsp_analysis.report import (annual, charts, dashboard, glance, glance_quarterly, messages, publication,
                                  quarterly, scrutiny)
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.sections import Section, has_values, section
 
@@ -57,8 +57,10 @@ def contradictions(s: Section) -> list[str]:
     return out
 
 
-def check(name: str, s: Section, reg=None, family: str | None = None, span: str | None = None) -> None:
-    """The rules every section keeps; with `family` and `span`, also the rule for an area with no data."""
+def check(name: str, s: Section, reg=None, family: str | None = None, span: str | None = None,
+          appendix: set[str] = frozenset()) -> None:
+    """The rules every section keeps; with `family` and `span`, also the rule for an area with no data.
+    `appendix`: the titles of the tables the page's appendix shows, which a section's chart may draw."""
     # a section with data may say nothing more than the key messages: it shows its table
     assert s.sentences or s.data, f"{name}: shows nothing"
     assert len(set(s.sentences)) == len(s.sentences), f"{name}: a bullet is repeated: {s.sentences}"
@@ -66,7 +68,9 @@ def check(name: str, s: Section, reg=None, family: str | None = None, span: str 
         assert len(t.frame), f"{name}: table {t.title!r} has no rows"
         assert has_values(t), f"{name}: table {t.title!r} shows nothing but [x]"
     if s.chart is not None:
-        assert s.chart.table in {t.title for t in s.data}, f"{name}: chart without its table"
+        assert s.chart.table in {t.title for t in s.data} | appendix, f"{name}: chart without its table"
+        if s.chart.table not in {t.title for t in s.data}:  # its caption sends the reader to the appendix
+            assert s.chart.data_at == f"in the appendix, in the table {s.chart.table}", s.chart.data_at
         values = [v for _, _, v in s.chart.points if not isinstance(v, str) and not fmt.is_missing(v) and v != 0]
         assert values, f"{name}: a chart with no data"
     assert not contradictions(s), f"{name}: {contradictions(s)}"
@@ -85,9 +89,10 @@ def build_every_kind(folder: Path, year: str = Y, quarter: str = "Q3") -> dict[s
     ds = wsp.load(folder)
     out = {}
     reg = wsp.figures(ds, year, kind="annual")
+    in_appendix = {part.data.title for part in annual.appendix(reg, year) if getattr(part, "data", None) is not None}
     for name, family in ANNUAL.items():
         out[f"annual {name}"] = s = getattr(annual, name)(reg, year)
-        check(f"annual {name}", s, reg, family, year)
+        check(f"annual {name}", s, reg, family, year, in_appendix)
     out["annual key messages"] = key = section(messages.key_messages(reg, year))
     check("annual key messages", key)
     tiles = glance.annual(reg, year)  # at a glance: a tile only for an area with data, never a 0 made up

@@ -13,15 +13,21 @@ from __future__ import annotations
 from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.data import periods
 from wsp_analysis.report import charts
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import messages
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report import training_tables
-from wsp_analysis.report.assurance import action_details, actions, section11, section11_details  # noqa: F401
+from wsp_analysis.report.assurance import action_details, actions, section11, section11_details
 from wsp_analysis.report.messages.budget import EXPENDITURE, budget_lines
 from wsp_analysis.report.messages.referrals import quarter_figures
 from wsp_analysis.report.messages.training import course_name
-from wsp_analysis.report.sections import Section, details, get, numerator, section, title, value  # noqa: F401
+from wsp_analysis.report.messages.common import get, value
+from wsp_analysis.report.sections import Section, details, numerator, section, title
+
+# The page in section order, as the annual notebook reads it (actions and Section 11 live in report.assurance).
+__all__ = ["title", "audits", "training", "impact", "referrals", "budget", "actions", "section11", "appendix",
+           "audit_years", "audit_details", "impact_table", "referral_details", "budget_details", "action_details",
+           "section11_details"]
 
 PUBLISHED = "published percentage"  # words in the label of a share published without its counts
 
@@ -229,38 +235,60 @@ IMPACT = (("delegates", "Delegates", "count"), ("paired", "Before and after retu
           ("follow_up_change_mean", "Mean change at follow-up", "decimal"))
 
 
-def impact(reg: Register, year: str) -> Section:
-    """Training impact from evaluation forms: self-rated knowledge before, after and eight weeks on, by course
-    and for all courses, with a chart of the mean change. Messages only (saying it is not available) when
-    the year has no evaluation forms."""
-    if not reg.has_data("impact", year):
-        return section(messages.impact(reg, year))
+def impact_table(reg: Register, year: str) -> datatables.DataTable:
+    """Training impact by course and for all courses (the appendix's table, the impact chart's data):
+    delegates, forms returned, mean self-rated knowledge (1 to 5) before and after, its change with the
+    Wilcoxon test, and the change at follow-up; an empty table when the year has no evaluation forms."""
     courses = reg.detail("impact.courses")
     rows = [[c, *[value(reg, f"{b}.{k}", year) for k, _, _ in IMPACT]] for c, b in zip(courses["course"],
                                                                                         courses["base"])]
-    # the pooled row has no test: a delegate may attend several courses, so the ratings are not independent
-    rows.append(["All courses", *[fmt.NOT_APPLICABLE if k in ("test", "effect_size") else value(reg, f"impact.{k}", year)
-                                  for k, _, _ in IMPACT]])
-    table = datatables.build(
+    if rows:  # the pooled row has no test: a delegate may attend several courses, so ratings are not independent
+        rows.append(["All courses", *[fmt.NOT_APPLICABLE if k in ("test", "effect_size")
+                                      else value(reg, f"impact.{k}", year) for k, _, _ in IMPACT]])
+    return datatables.build(
         f"Training impact by course, {year}: self-rated knowledge (1 to 5)", rows,
         ["Course", *[col for _, col, _ in IMPACT]], {col: kind for _, col, kind in IMPACT},
         notes=("Wilcoxon signed-rank test on each delegate's before and after ratings; effect size is the "
                "rank-biserial r (0 none, 1 every delegate improved). Self-ratings, not observed practice.",))
-    names = list(courses["course"])
+
+
+def _impact_courses(reg: Register) -> list[str]:
+    return list(reg.detail("impact.courses")["course"])
+
+
+def _impact_in_appendix(reg: Register, year: str) -> list[datatables.DataTable]:
+    """The by-course impact table, for the appendix when the section charts it (else the section shows it)."""
+    if not reg.has_data("impact", year):
+        return []
+    table = impact_table(reg, year)
+    return [table] if charts.drawable(table, _impact_courses(reg), ["Mean change"]) else []
+
+
+def impact(reg: Register, year: str) -> Section:
+    """Training impact from evaluation forms: a chart of the mean change in self-rated knowledge by course
+    (its table, with the tests, is in the appendix: impact_table) and the evaluation shares. Messages only
+    (saying it is not available) when the year has no evaluation forms."""
+    if not reg.has_data("impact", year):
+        return section(messages.impact(reg, year))
+    table, names = impact_table(reg, year), _impact_courses(reg)
     chart = None
     if charts.drawable(table, names, ["Mean change"]):
         chart = charts.table_bars(table, names, "Mean change", "Change in self-rated knowledge after training, by course",
                                   "Mean change in self-rated knowledge from before to after the course (points on a 1 "
-                                  "to 5 scale)", f"Bar chart of the mean change in self-rated knowledge by course, {year}.")
-    return section(messages.impact(reg, year), chart, [table, training_tables.evaluation(reg, year)],
-                   said=messages.key_messages(reg, year))
+                                  "to 5 scale; each course's test is in the appendix)",
+                                  f"Bar chart of the mean change in self-rated knowledge by course, {year}.")
+    # without a chart the by-course table stays here, so the section still shows its numbers
+    tables = [training_tables.evaluation(reg, year)] if chart else [table, training_tables.evaluation(reg, year)]
+    return section(messages.impact(reg, year), chart, tables, said=messages.key_messages(reg, year),
+                   appendix=[table] if chart else [])
 
 
 def appendix(reg: Register, year: str) -> list:
-    """The annual report's appendix, after its sections: the detailed tables (intervals, audit rounds, referral
-    routes by quarter, contributions, each action, Section 11 details), each area under its own heading, with
+    """The annual report's appendix, after its sections: the detailed tables (intervals, audit rounds, training
+    impact by course, referral routes by quarter, contributions, each action, Section 11 details), each area under its own heading, with
     what the counts behind published audit percentages could have been."""
     return details([("Audits", audit_details(reg, year), messages.inference(reg, year)),
+                    ("Training impact", _impact_in_appendix(reg, year), []),
                     ("Referrals", referral_details(reg, year), []),
                     ("Budget", budget_details(reg, year), []),
                     ("Actions from audits and reviews", action_details(reg, year), []),

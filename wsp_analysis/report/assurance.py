@@ -6,12 +6,13 @@ from __future__ import annotations
 from wsp_analysis.calc.register import Register, slug
 from wsp_analysis.data import periods
 from wsp_analysis.data.schema import SECTION11_GRADES
-from wsp_analysis.report import format as fmt
+from wsp_analysis import format as fmt
 from wsp_analysis.report import messages
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.messages.assurance import action_groups, previous_round
 from wsp_analysis.report.messages.quarterly import spans
-from wsp_analysis.report.sections import Section, get, numerator, section, value
+from wsp_analysis.report.messages.common import get, value
+from wsp_analysis.report.sections import Section, numerator, section
 from wsp_analysis.report.tables import DataTable
 
 STATUS_WORDS = {"completed": "Completed", "ongoing": "Ongoing", "not_stated": "Status not stated"}
@@ -85,20 +86,18 @@ def action_tables(reg: Register, period: str, as_of, suffix: str = "", title: st
 
 
 def actions(reg: Register, year: str) -> Section:
-    """Actions arising from the year's audits and reviews: their status in words, which were overdue at the
-    year's last day, and progress by source (each action, and progress by agency, are in the appendix:
-    action_details)."""
-    if not reg.has_data("actions", year):
-        return section(messages.actions(reg, year))
-    return section(messages.actions(reg, year), None, action_tables(reg, year, periods.year_dates(year)[1])[:1],
-                   said=messages.key_messages(reg, year))
+    """Actions arising from the year's audits and reviews, in words: their status, which were overdue at the
+    year's last day, and progress by source (the tables, by source, each action and by agency, are in the
+    appendix: action_details). Words alone, so that the annual page reads in eight laptop screens."""
+    return section(messages.actions(reg, year), said=messages.key_messages(reg, year))
 
 
 def action_details(reg: Register, year: str) -> list[DataTable]:
-    """The actions tables of the appendix: each action with its status, and progress by agency responsible."""
+    """The actions tables of the appendix: progress by source, each action with its status, and progress by
+    agency responsible."""
     if not reg.has_data("actions", year):
         return []
-    return action_tables(reg, year, periods.year_dates(year)[1])[1:]
+    return action_tables(reg, year, periods.year_dates(year)[1])
 
 
 def section11_tables(reg: Register, year: str, period: str, suffix: str = "") -> list[DataTable]:
@@ -188,7 +187,7 @@ def quarterly_actions(reg: Register, year: str, quarter: str) -> Section:
     msgs = messages.actions(reg, year, quarter)
     if not reg.has_data("actions", this) and not reg.has_data("actions", to_date):
         return section(msgs)
-    period, as_of = periods.period_label(year, quarter), periods.quarter_dates(year, quarter)[1]
+    period = periods.period_label(year, quarter)
     rows = (("actions.raised", "Actions raised", "count"), ("actions.completed", "Completed", "count"),
             ("actions.ongoing", "Ongoing", "count"), ("actions.not_stated", "Status not stated", "count"),
             ("actions.completed_share", "Completed (share of those with a stated status)", "proportion"),

@@ -30,8 +30,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from wsp_analysis.report import tables as datatables  # noqa: E402
-from wsp_analysis.report import format as fmt  # noqa: E402
+from wsp_analysis import format as fmt  # noqa: E402
 from wsp_analysis.report.tables import DataTable  # noqa: E402
 
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -78,6 +77,10 @@ NARROW = Size("narrow", 4, 9, 11, 9, 16, 38, narrow=True)
 
 @dataclass(frozen=True)
 class Chart:
+    """A drawn chart as the page shows it: SVG (or PNG) with its title, subtitle and alt text, the table it
+    is drawn from (`table`, a DataTable's title) and the (row, column, value) points drawn, which tests
+    compare with that table; `narrow` is the phone drawing, `data_at` where the caption sends the reader."""
+
     title: str
     subtitle: str
     alt: str
@@ -85,6 +88,7 @@ class Chart:
     points: tuple[tuple[str, str, object], ...] = ()  # (row, column, value) of the source table, as drawn
     table: str = ""  # title of the DataTable the chart is drawn from
     narrow: str | None = None  # the same chart drawn for a phone (SVG only)
+    data_at: str = "in the table below the chart"  # where the page shows the chart's table (its caption says)
 
     def __repr__(self) -> str:  # short: the notebook's text/plain copy must not repeat the image
         return f"Chart({self.title!r})"
@@ -100,7 +104,7 @@ class Chart:
                                         for r, c, v in self.points]}}
 
     def _repr_html_(self) -> str:
-        caption = "<figcaption>The data are in the table below the chart.</figcaption>"
+        caption = f"<figcaption>The data are {html.escape(self.data_at)}.</figcaption>"
         if self.format == "png":
             data = base64.b64encode(self.image).decode("ascii")
             return (f'<figure class="chart"><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
@@ -236,7 +240,7 @@ def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: st
     d = _long(data, rows, columns)
     d["drawn"] = d["value"] * scale
     side = size.narrow
-    height = 0.22 * len(rows) * len(columns) + 0.35 * len(rows) + 2.2 if side else 3.5
+    height = 0.22 * len(rows) * len(columns) + 0.35 * len(rows) + 2.2 if side else 3.2
     fig, ax = plt.subplots(figsize=(size.width, height))
     xy = {"y": "row", "x": "drawn", "orient": "h"} if side else {"x": "row", "y": "drawn"}
     sns.barplot(data=d, **xy, hue="column", hue_order=columns, order=rows, palette=PALETTE[: len(columns)],
@@ -283,7 +287,7 @@ def grouped_bars(data: DataTable, rows: list[str], columns: list[str], title: st
 def _row_height(rows: list[str], size: Size, per_line: float = 0.17) -> float:
     """Inches a row of horizontal bars needs: more where its wrapped label runs to more lines."""
     lines = max(len(textwrap.wrap(r, size.wrap)) or 1 for r in rows)
-    return max(0.55, 0.2 + per_line * lines) if size.narrow else 0.45
+    return max(0.55, 0.2 + per_line * lines) if size.narrow else 0.32
 
 
 @_with_style
@@ -306,7 +310,7 @@ def table_paired_bars(data: DataTable, rows: list[str], columns: list[str], titl
                       alt_intro: str, say=None, size: Size = WIDE) -> Chart:
     """Two (or more) bars per row of the table (e.g. budget and actual), hatched apart and each labelled."""
     d = _long(data, rows, columns, say)
-    per_row = max(0.8, _row_height(rows, size, 0.2)) if size.narrow else 0.55
+    per_row = max(0.8, _row_height(rows, size, 0.2)) if size.narrow else 0.46
     fig, ax = plt.subplots(figsize=(size.width, per_row * len(rows) + (1.8 if size.narrow else 1.3)))
     sns.barplot(data=d.assign(row=d["row"].map(lambda r: _wrap(r, size.wrap))), x="value", y="row", hue="column",
                 hue_order=columns, palette=PALETTE[: len(columns)], saturation=1, ax=ax, orient="h")

@@ -7,14 +7,15 @@ available, no chart whose table is not shown.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
 from wsp_analysis.calc.register import Register, is_missing
 from wsp_analysis.data import periods
 from wsp_analysis.report import blocks, charts
-from wsp_analysis.report import format as fmt
-from wsp_analysis.report.messages.common import get, unique, value  # noqa: F401  (what sections read)
+from wsp_analysis import format as fmt
+from wsp_analysis.report.messages.common import get, unique
 from wsp_analysis.report.tables import DataTable
 
 
@@ -50,13 +51,17 @@ def has_values(table: DataTable) -> bool:
 
 
 def section(messages: list[str], chart: charts.Chart | None = None, data: list[DataTable] = (),
-            said: list[str] = ()) -> Section:
+            said: list[str] = (), appendix: list[DataTable] = ()) -> Section:
     """A Section from its messages, chart and tables, keeping the rules every section keeps: each message
     once, and none the page has `said` already (its key messages: a section opens with what they do not
     say) unless the section would otherwise show nothing at all; a table with no rows, or with no value in any row (all [x]), left out (a spreadsheet cannot hold
-    an empty table, and a reader learns nothing from one); a chart left out when its table is."""
+    an empty table, and a reader learns nothing from one); a chart left out when its table is (`appendix`:
+    tables the page shows in its appendix instead, which a chart may draw)."""
     kept = [d for d in data if len(d.frame) and has_values(d)]
-    if chart is not None and chart.table not in {d.title for d in kept}:
+    elsewhere = {d.title for d in appendix if len(d.frame) and has_values(d)}
+    if chart is not None and chart.table in elsewhere and chart.table not in {d.title for d in kept}:
+        chart = dataclasses.replace(chart, data_at=f"in the appendix, in the table {chart.table}")
+    elif chart is not None and chart.table not in {d.title for d in kept}:
         chart = None
     shown = [m for m in unique(messages) if m not in set(said)]
     if not shown and not kept:  # a section never stands empty: with nothing else to show, it says its piece
