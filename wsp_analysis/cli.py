@@ -12,19 +12,16 @@ import sys
 import time
 from pathlib import Path
 
-from wsp_analysis.calc.compute import every
-from wsp_analysis.calc.register import write_frame
-from wsp_analysis.data import periods
-from wsp_analysis.data.partnerships import load_all
 from wsp_analysis import __version__
 from wsp_analysis.data import load as dataset
-from wsp_analysis.publish import params
-from wsp_analysis.data import paths
-from wsp_analysis.calc import reconcile
+from wsp_analysis.data import paths, periods, published
+from wsp_analysis.errors import DataValidationError, RunFailed, UsageError, VerifyError, WspError
 from wsp_analysis.publish import batch as runner
-from wsp_analysis.scrutiny import verify as verify_mod
-from wsp_analysis.errors import DataValidationError, RunFailed, UsageError, WspError
-from wsp_analysis.publish import runlog
+from wsp_analysis.publish import params, runlog
+
+# Each command imports its own machinery when it runs (papermill and nbconvert for report, calc/ and so
+# scipy for figures, reconcile and verify, openpyxl for the agency returns), so that a command pays only
+# for what it uses: a report is computed in its kernel, and its own process never needs scipy.
 
 EXIT_OK, EXIT_NOTEBOOK, EXIT_INVALID = 0, 1, 2
 DEFAULT_TIMEOUT = 1800  # seconds a run may take (render.DEFAULT_TIMEOUT; not imported: render loads papermill)
@@ -216,9 +213,18 @@ def _report(args) -> int:
     else:
         opts = params.check(opts, "options")
     opts.setdefault("output_dir", "reports")
-    from wsp_analysis.publish import render  # here: papermill and nbconvert take seconds to import, and only report needs them
+    from wsp_analysis.publish.kernel import Kernel
 
-    out = render.render(**opts, timeout=args.timeout)
+    # The kernel starts first and imports what the notebook will (Kernel.warm) while this process imports
+    # papermill and nbconvert: each side takes a second or more, and on two cores they overlap.
+    kernel = Kernel()
+    try:
+        kernel.warm()
+        from wsp_analysis.publish import render  # here: papermill and nbconvert take seconds to import
+
+        out = render.render(**opts, kernel=kernel, timeout=args.timeout)
+    finally:
+        kernel.shutdown()
     log.info("wrote %s in %.1f s", out, time.monotonic() - started)
     print(out)
     return EXIT_OK
@@ -246,7 +252,7 @@ def _validate(args) -> int:
     path = Path(args.path)
     problems = dataset.validate(path)
     if path.is_dir():
-        problems += reconcile.problems(path)  # the optional published_figures.csv, when there is one
+        problems += published.problems(path)  # the optional published_figures.csv, when there is one
     if problems:
         print(DataValidationError(problems).report(), file=sys.stderr)
         return EXIT_INVALID
@@ -261,9 +267,10 @@ def _validate(args) -> int:
 
 
 def _verify(args) -> int:
+    from wsp_analysis.scrutiny import verify  # here: recomputing needs calc/ (see the imports above)
     try:
-        result = verify_mod.verify(args.report_dir, args.data_dir)
-    except verify_mod.VerifyError as e:
+        result = verify.verify(args.report_dir, args.data_dir)
+    except VerifyError as e:
         print(f"wsp-analysis: {e}", file=sys.stderr)
         return EXIT_INVALID
     except DataValidationError as e:
@@ -279,12 +286,16 @@ def _verify(args) -> int:
 
 
 def _figures(args) -> int:
+    from wsp_analysis.calc.compute import every  # here: calc/ (see the imports above)
+    from wsp_analysis.calc.register import write_frame
+    from wsp_analysis.data.partnerships import load_all
 
     write_frame(every(load_all(args.data_dir, None if args.all else [args.partnership])), sys.stdout)
     return EXIT_OK
 
 
 def _reconcile(args) -> int:
+    from wsp_analysis.calc import reconcile  # here: calc/ (see the imports above)
 
     try:
         year = periods.parse_year(args.year)

@@ -37,6 +37,14 @@ class _Manager(AsyncKernelManager):
                 pass
 
 
+# What every report notebook imports first (pandas, numpy, scipy, matplotlib, seaborn and this library),
+# imported by Kernel.warm as soon as the kernel starts; no name is left in the notebook's namespace.
+WARM_UP = ("import importlib\n"
+           "for _module in ('IPython.display', 'wsp_analysis.calc.kinds', 'wsp_analysis.report.charts'):\n"
+           "    importlib.import_module(_module)\n"
+           "del importlib, _module\n")
+
+
 class Kernel:
     """A python3 kernel in its own process. `manager` is what papermill's `km` takes."""
 
@@ -46,12 +54,22 @@ class Kernel:
         self.log_path = Path(name)  # the kernel's standard output and error
         self.manager = _Manager(kernel_name=kernel_name)
         self.timed_out = False
+        self.runs = 0  # notebooks run to their end or failure (run-all's workers run many)
         try:
             with open(self.log_path, "ab") as out:
                 run_sync(self.manager.start_kernel)(stdout=out, stderr=subprocess.STDOUT)
         except BaseException:
             self.log_path.unlink(missing_ok=True)
             raise
+
+    def warm(self) -> None:
+        """Ask the kernel to import what every notebook imports (WARM_UP), without waiting: it imports
+        while this process loads and checks the data, and the notebook's first cell then finds it done.
+        A failure is silent here: the notebook's own import raises it, in its cell."""
+        client = self.manager.blocking_client()
+        client.start_channels()
+        client.execute(WARM_UP, silent=True, store_history=False)
+        self.__dict__.setdefault("_warming", []).append(client)  # closed with the run's clients
 
     def alive(self) -> bool:
         """Whether the kernel process is still running."""
@@ -111,12 +129,22 @@ class Kernel:
         return timer
 
     def after_run(self) -> None:
-        """Close the clients the run made."""
+        """Close the clients the run made (and warm's), and count the run."""
+        self.runs += 1
         self.manager.close_clients()
+        self._close_warming()
+
+    def _close_warming(self) -> None:
+        for client in self.__dict__.pop("_warming", []):
+            try:
+                client.stop_channels()
+            except Exception:  # the kernel may have died; the client holds nothing then
+                pass
 
     def shutdown(self) -> None:
         """Stop the kernel and remove its log."""
         self.manager.close_clients()
+        self._close_warming()
         try:
             if self.alive():
                 run_sync(self.manager.shutdown_kernel)(now=True)

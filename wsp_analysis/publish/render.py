@@ -213,7 +213,9 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     # A kernel of our own starts now, so that its start-up (a second or so of imports in its own process)
     # overlaps with loading and checking the data here; bad data stops it again before it runs anything.
     own = kernel is None
-    kernel = kernel or Kernel()
+    if own:
+        kernel = Kernel()
+        kernel.warm()  # the notebook's imports, in the kernel's process, while this one reads the data
     try:
         ds = dataset.load(folder)
         for w in ds.warnings:
@@ -265,7 +267,7 @@ def _run(ds, final: Path, nb_path: Path, parameters: dict, kernel: Kernel, about
         files.checkpoint("staged")
         parameters = {**parameters, "output_dir": str(staging)}
         left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
-        offset = kernel.log_size()
+        offset = kernel.log_size() if kernel.runs else 0  # a fresh kernel's whole log (start-up too) is this run's
         try:
             execute(nb_path, staging / "report.ipynb", parameters, kernel, left, timeout)
         except NotebookFailed:
