@@ -21,6 +21,8 @@ action of the period with its status and overdue state in words.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import date
 
 import pandas as pd
@@ -240,10 +242,16 @@ def figures(tables, req: pd.DataFrame) -> list[Block]:
     """Every actions figure of every request, one report (partnership and period) at a time."""
     mine = _by_partnership(tables)
     empty = tables["actions"].iloc[0:0]
-    out = []
+    out, blank = [], {}
     for p, report, year, as_of, period, quarters, suffix, when, span in _scopes(req):
-        figs = period_figures(mine.get(p, empty), f"{tables.label(p)}/actions.csv", year, as_of, period, quarters,
-                              suffix, when)
+        src = f"{tables.label(p)}/actions.csv"
+        if p in mine:
+            figs = period_figures(mine[p], src, year, as_of, period, quarters, suffix, when)
+        else:  # no actions.csv rows: an empty table's figures, worked out once per period (a region has many)
+            key = (year, as_of, period, quarters, suffix, when)
+            if key not in blank:
+                blank[key] = period_figures(empty, "", year, as_of, period, quarters, suffix, when)
+            figs = [dataclasses.replace(f, source=src) for f in blank[key]]
         out.append(from_figures(figs, p, report, span))
     return out
 

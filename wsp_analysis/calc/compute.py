@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wsp_analysis.calc import actions, audits, budget, consistency, impact, referrals, section11, training
-from wsp_analysis.calc.register import COLUMNS, Figure, Register, clean
+from wsp_analysis.calc.register import COLUMNS, Figure, Register, cleaned
 from wsp_analysis.calc.rows import NUMBERS, joined
 from wsp_analysis.calc.spans import PREV, THIS, YTD, has_data, periods_of, requests, spans
 from wsp_analysis.data import periods
@@ -33,30 +33,34 @@ def _coverage(tables: Tables, req: pd.DataFrame, frame: pd.DataFrame, families) 
     (its own spans, and any other span a family gave a figure)."""
     own = spans(req, (THIS, YTD, PREV))[["partnership", "report", "span"]]
     keys = pd.concat([own, frame[["partnership", "report", "span"]]], ignore_index=True).drop_duplicates()
-    out = []
+    out, seen = [], {}  # each table's periods once (audits and consistency share theirs)
     for name in families:
         module = FAMILIES[name]
-        present = pd.concat([periods_of(tables[t]) for t in module.TABLES], ignore_index=True)
+        for t in module.TABLES:
+            if t not in seen:
+                seen[t] = periods_of(tables[t])
+        present = pd.concat([seen[t] for t in module.TABLES], ignore_index=True)
         out.append(keys.assign(family=name, has_data=has_data(present, keys)))
     return pd.concat(out, ignore_index=True)[["partnership", "report", "family", "span", "has_data"]]
 
 
-def compute(tables: Tables, req: pd.DataFrame, families=None) -> tuple[pd.DataFrame, pd.DataFrame,
-                                                                        dict[str, pd.DataFrame]]:
+def compute(tables: Tables, req: pd.DataFrame, families=None, details: bool = True) -> tuple[
+        pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
     """(figures, coverage, details) of every request, from every family (or those named in `families`).
 
     figures: one row per figure and request: partnership, report, family, span, then figures.csv's
     columns (numbers as float, NaN for missing); a figure whose family has no data in its span is blank.
-    coverage: see _coverage. details: name -> frame (partnership, report, ...)."""
-    parts, details = [], {}
+    coverage: see _coverage. details: name -> frame (partnership, report, ...), what pages name beside the
+    figures; `details=False` leaves them out (empty), for figures alone."""
+    parts, named = [], {}
     families = list(FAMILIES) if families is None else list(families)
     for name in families:
         module = FAMILIES[name]
         f = joined(module.figures(tables, req))
         f.insert(2, "family", name)
         parts.append(f)
-        if hasattr(module, "details"):
-            details.update(module.details(tables, req))
+        if details and hasattr(module, "details"):
+            named.update(module.details(tables, req))
     frame = pd.concat(parts, ignore_index=True)
     coverage = _coverage(tables, req, frame, families)
     known = coverage.set_index(["partnership", "report", "family", "span"])["has_data"]
@@ -64,7 +68,7 @@ def compute(tables: Tables, req: pd.DataFrame, families=None) -> tuple[pd.DataFr
     empty = ~known.reindex(idx).fillna(False).to_numpy(dtype=bool)
     for c in NUMBERS:
         frame.loc[empty, c] = np.nan
-    return frame, coverage, details
+    return frame, coverage, named
 
 
 def _figure_rows(frame: pd.DataFrame) -> list[Figure]:
@@ -98,14 +102,14 @@ def every(tables: Tables) -> pd.DataFrame:
     figures.csv holds them: int when whole, None when missing), sorted by partnership, period and id.
     A figure (id and period) stated by several years' reports appears once, as the latest states it."""
     req = pd.concat([requests(p, report_years(ds)) for p, ds in tables.datasets.items()], ignore_index=True)
-    frame, _, _ = compute(tables, req)
+    frame, _, _ = compute(tables, req, details=False)  # figures only: no page names them
     frame = frame.sort_values("report", kind="stable", ascending=False)
     frame = frame.drop_duplicates(["partnership", "id", "period"], keep="first")
     frame = frame.sort_values(["partnership", "period", "id"], kind="stable").reset_index(drop=True)
     out = pd.DataFrame({"partnership": frame["partnership"].to_numpy(dtype=object)})
     for c in COLUMNS:
         if c in NUMBERS:
-            out[c] = pd.Series([clean(v) for v in frame[c].to_numpy(dtype=float).tolist()], dtype=object)
+            out[c] = pd.Series(cleaned(frame[c].to_numpy(dtype=float)), dtype=object)
         elif c in frame:
             out[c] = frame[c].to_numpy(dtype=object)
         else:

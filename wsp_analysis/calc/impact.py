@@ -41,24 +41,45 @@ def _years(e: pd.DataFrame) -> np.ndarray:
     return years[codes] if len(codes) else np.empty(0, dtype=object)
 
 
+KEYS = ["partnership", "report", "period", "span"]
+
+
+def _evaluated(tables, req: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows, reports): evaluations.csv's rows of each annual request's year, `_report` numbering the row
+    of `reports` (partnership, report, period, span) each belongs to, and with those columns too."""
+    this = spans(req, (THIS,), quarterly=False)[["partnership", "report", "year", "period", "span"]]
+    this = this.reset_index(drop=True).assign(_report=lambda f: np.arange(len(f)))
+    e = tables["evaluations"].assign(year=lambda f: _years(f))
+    return e.merge(this, on=["partnership", "year"]), this[KEYS]
+
+
+def _order(courses: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
+    """Each report's courses (alphabetical), then its "All courses" row."""
+    return pd.concat([courses, whole.assign(course=ALL)], ignore_index=True).sort_values(
+        KEYS, kind="stable").reset_index(drop=True)
+
+
 def summary(tables, req: pd.DataFrame) -> pd.DataFrame:
     """One row per course evaluated in each annual request's year (alphabetical), then "All courses"
     (pooled counts, means and rates; no test, because a delegate may attend several courses): partnership,
     report, period, span, course, delegates, paired, pre_mean, post_mean, change_mean (rating points),
     improved, follow_up_returned, follow_up_paired, follow_up_change_mean, and for courses pvalue,
     effect_size, follow_up_pvalue, follow_up_effect_size (NaN where not computable)."""
-    this = spans(req, (THIS,), quarterly=False)
-    e = tables["evaluations"].assign(year=lambda f: _years(f))
-    e = e.merge(this[["partnership", "report", "year", "period", "span"]], on=["partnership", "year"])
+    e, reports = _evaluated(tables, req)
     if e.empty:
-        return pd.DataFrame(columns=["partnership", "report", "period", "span", "course"])
+        return pd.DataFrame(columns=[*KEYS, "course"])
     pre, post, fu = (num(e[c]) for c in ("pre_rating", "post_rating", "follow_up_rating"))
     paired, fpaired = ~np.isnan(pre) & ~np.isnan(post), ~np.isnan(pre) & ~np.isnan(fu)
     d, fd = np.where(paired, post - pre, 0.0), np.where(fpaired, fu - pre, 0.0)
-    keys = ["partnership", "report", "period", "span"]
 
-    def summarise(by: list[str]) -> pd.DataFrame:
-        ids, groups = pd.factorize(pd.MultiIndex.from_frame(e[by]), sort=True)
+    report = e["_report"].to_numpy(dtype=np.int64)
+    course, names = pd.factorize(e["course"], sort=True)  # alphabetical
+
+    def summarise(by_course: bool) -> pd.DataFrame:
+        # groups numbered on whole numbers (report, then course): hashing the text keys of every row, as a
+        # groupby on them does, takes most of the time at a million rows
+        width = len(names) if by_course else 1
+        groups, ids = np.unique(report * width + (course if by_course else 0), return_inverse=True)
         k = len(groups)
         count = lambda w=None: np.bincount(ids, weights=w, minlength=k)  # noqa: E731
         n_paired, n_fpaired = count(paired), count(fpaired)
@@ -69,19 +90,18 @@ def summary(tables, req: pd.DataFrame) -> pd.DataFrame:
                 "post_mean": mean(np.where(paired, post, 0.0), n_paired), "change_mean": mean(d, n_paired),
                 "improved": count(paired & (d > 0)), "follow_up_returned": count(~np.isnan(fu)),
                 "follow_up_paired": n_fpaired, "follow_up_change_mean": mean(fd, n_fpaired)})
-        keys_frame = groups.to_frame(index=False).astype(object)
-        keys_frame.columns = by
+        keys_frame = reports.iloc[groups // width].reset_index(drop=True).astype(object)
+        if by_course:
+            keys_frame["course"] = np.asarray(names, dtype=object)[groups % width]
         out = pd.concat([keys_frame, out], axis=1)
-        if "course" in by:  # the Wilcoxon signed-rank tests, every course of every report at once
+        if by_course:  # the Wilcoxon signed-rank tests, every course of every report at once
             for prefix, after, mask in (("", post, paired), ("follow_up_", fu, fpaired)):
                 res = stats.signed_ranks(ids[mask], pre[mask], after[mask]).reindex(range(k))
                 out[f"{prefix}pvalue"] = res["pvalue"].to_numpy(dtype=float)
                 out[f"{prefix}effect_size"] = res["effect_size"].to_numpy(dtype=float)
         return out
 
-    courses = summarise([*keys, "course"])
-    whole = summarise(keys).assign(course=ALL)
-    return pd.concat([courses, whole], ignore_index=True).sort_values(keys, kind="stable").reset_index(drop=True)
+    return _order(summarise(True), summarise(False))
 
 
 def figures(tables, req: pd.DataFrame) -> list[Block]:
@@ -140,7 +160,8 @@ def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """"impact.courses": partnership, report, course, base (the course's figure ids begin with it), one row
     per course evaluated in an annual report's year, then "All courses" (base "impact"); "impact.published"
     (calc.published_shares.evaluation_details)."""
-    s = summary(tables, req)
+    e, _ = _evaluated(tables, req)  # the courses alone: summary's tests are not needed to name them
+    s = _order(e[[*KEYS, "course"]].drop_duplicates().sort_values([*KEYS, "course"]), e[KEYS].drop_duplicates())
     published = {"impact.published": published_shares.evaluation_details(tables, req)}
     if s.empty:
         return {"impact.courses": pd.DataFrame(columns=["partnership", "report", "course", "base"]), **published}

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from wsp_analysis.data.cells import is_missing
@@ -40,6 +41,18 @@ def clean(v) -> float | int | None:
         return None
     f = float(v)
     return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+
+def cleaned(values: np.ndarray) -> np.ndarray:
+    """clean() of every value of a float array at once: an object array of int (whole, below 2**53),
+    float, or None (NaN)."""
+    values = np.asarray(values, dtype=float)
+    out = values.astype(object)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2 ** 53)
+    out[whole] = values[whole].astype(np.int64).astype(object)
+    out[np.isnan(values)] = None
+    return out
 
 
 @dataclass(frozen=True)

@@ -70,13 +70,19 @@ def ratio(base, id_, label, period, numerator, denominator, source, unit="propor
     0. A proportion of whole counts (k of n, 0 <= k <= n) carries its Wilson 95% interval; pass
     interval=False for a share that is not k of n things (a share of pounds)."""
     n, d = num(numerator, len(base)), num(denominator, len(base))
+    value, lo, hi = _share(n, d, unit, interval)
+    return rows(base, id_, label, period, value, unit, n, d, source, lo, hi)
+
+
+def _share(n: np.ndarray, d: np.ndarray, unit: str, interval: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, ci_low, ci_high) of n / d, elementwise: see ratio."""
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(np.isnan(n) | np.isnan(d) | (d == 0), NAN, n / d)
-    lo, hi = np.full(len(base), NAN), np.full(len(base), NAN)
+    lo, hi = np.full(len(n), NAN), np.full(len(n), NAN)
     if interval and unit == "proportion":
         ok = ~np.isnan(value) & _whole(n) & _whole(d) & (n >= 0) & (n <= d)
         lo[ok], hi[ok] = stats.wilson(n[ok], d[ok])
-    return rows(base, id_, label, period, value, unit, n, d, source, lo, hi)
+    return value, lo, hi
 
 
 def pct_change(base, id_, label, period, current, previous, source) -> Block:
@@ -114,10 +120,9 @@ def joined(parts: list[Block]) -> pd.DataFrame:
 def one(id_: str, label: str, period: str, numerator, denominator, source: str, unit: str = "proportion",
         interval: bool = True) -> Figure:
     """ratio() for a single figure (families computed one report at a time: actions, Section 11)."""
-    base = pd.DataFrame({"partnership": [""], "report": [""], "span": [""]})
-    b = ratio(base, id_, label, period, numerator, denominator, source, unit, interval)
-    return Figure(id_, label, period, b["value"][0], unit, b["numerator"][0], b["denominator"][0], source,
-                  b["ci_low"][0], b["ci_high"][0])
+    n, d = num(numerator, 1), num(denominator, 1)  # no frame: these run hundreds of times a region
+    value, lo, hi = _share(n, d, unit, interval)
+    return Figure(id_, label, period, value[0], unit, n[0], d[0], source, lo[0], hi[0])
 
 
 def from_figures(figs: list[Figure], partnership: str, report: str, span: str) -> Block:

@@ -18,6 +18,7 @@ self-grades moderated lower) and "section11.attendance" (who attended, and when)
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -60,13 +61,20 @@ def previous_round(section11: pd.DataFrame, year: str) -> str | None:
     return before[-1] if before else None
 
 
-def assessments(section11: pd.DataFrame, year: str) -> pd.DataFrame:
-    """The round's rows with `standing` (the grade that stands) and `lower` (moderated lower: True,
-    False, or None when not moderated or not self-graded)."""
-    r = section11[section11["year"] == year].copy()
+def assessed(section11: pd.DataFrame) -> pd.DataFrame:
+    """section11.csv's rows with `standing` (the grade that stands) and `lower` (moderated lower: True,
+    False, or None when not moderated or not self-graded), worked out once for every round."""
+    r = section11.copy()
     r["standing"] = [standing_grade(s, m) for s, m in zip(r["self_grade"], r["moderated_grade"])]
-    r["lower"] = [moderated_lower(s, m) for s, m in zip(r["self_grade"], r["moderated_grade"])]
-    return r.reset_index(drop=True)
+    r["lower"] = pd.Series([moderated_lower(s, m) for s, m in zip(r["self_grade"], r["moderated_grade"])],
+                           index=r.index, dtype=object)
+    return r
+
+
+def assessments(section11: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The round's rows with `standing` and `lower` (see assessed; taken as they are when the frame has them)."""
+    r = section11[section11["year"] == year]
+    return (r if "standing" in r.columns else assessed(r)).reset_index(drop=True)
 
 
 def distribution(grades) -> dict[str, int]:
@@ -79,14 +87,14 @@ def agency_table(section11: pd.DataFrame, year: str) -> pd.DataFrame:
     """Per agency, in order of first appearance: standards (rows), self_graded, moderated, moderated_lower,
     and the count of each standing grade (columns named as the grades)."""
     r = assessments(section11, year)
-    out = []
-    for agency in dict.fromkeys(r["agency"]):
-        a = r[r["agency"] == agency]
-        d = distribution(a["standing"])
-        out.append({"agency": agency, "standards": len(a), "self_graded": int(a["self_grade"].notna().sum()),
-                    "moderated": int(sum(x is not None for x in a["lower"])),
-                    "moderated_lower": int(sum(x is True for x in a["lower"])), **d})
-    return pd.DataFrame(out, columns=["agency", "standards", "self_graded", "moderated", "moderated_lower", *GRADES])
+    columns = ["agency", "standards", "self_graded", "moderated", "moderated_lower", *GRADES]
+    if r.empty:
+        return pd.DataFrame(columns=columns)
+    counted = pd.DataFrame({"agency": r["agency"], "standards": 1, "self_graded": r["self_grade"].notna().astype(int),
+                            "moderated": r["lower"].map(lambda x: x is not None).astype(int),
+                            "moderated_lower": r["lower"].map(lambda x: x is True).astype(int),
+                            **{g: (r["standing"] == g).astype(int) for g in GRADES}})
+    return counted.groupby("agency", sort=False).sum().reset_index()[columns]
 
 
 def lowered(section11: pd.DataFrame, year: str) -> pd.DataFrame:
@@ -218,6 +226,8 @@ def _scopes(req) -> list[tuple]:
 
 def _mine(tables, name: str) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     t = tables[name]
+    if name == "section11":
+        t = assessed(t)  # each row's standing grade and moderation, once for every report
     return {p: g for p, g in t.groupby("partnership", sort=False)}, t.iloc[0:0]
 
 
@@ -225,10 +235,17 @@ def figures(tables, req: pd.DataFrame) -> list[Block]:
     """Every Section 11 figure of every request, one report at a time (the round is the year's: every
     figure's span is the year)."""
     (s11, none), (att, no_att) = _mine(tables, "section11"), _mine(tables, "section11_attendance")
-    out = []
+    out, blank = [], {}
     for p, report, year, period, suffix, when, as_of, earlier in _scopes(req):
-        figs = period_figures(s11.get(p, none), att.get(p, no_att), f"{tables.label(p)}/section11.csv",
-                              f"{tables.label(p)}/section11_attendance.csv", year, period, suffix, when, as_of, earlier)
+        srcs = {"s11": f"{tables.label(p)}/section11.csv", "att": f"{tables.label(p)}/section11_attendance.csv"}
+        if p in s11 or p in att:
+            figs = period_figures(s11.get(p, none), att.get(p, no_att), srcs["s11"], srcs["att"], year, period,
+                                  suffix, when, as_of, earlier)
+        else:  # no rows in either table: empty tables' figures, worked out once per period (a region has many)
+            key = (year, period, suffix, when, as_of, earlier)
+            if key not in blank:
+                blank[key] = period_figures(none, no_att, "s11", "att", year, period, suffix, when, as_of, earlier)
+            figs = [dataclasses.replace(f, source=srcs[f.source]) for f in blank[key]]
         # the previous round's figures are of its own year
         out.append(from_figures([f for f in figs if f.period == period], p, report, year))
         prev = [f for f in figs if f.period != period]

@@ -131,12 +131,15 @@ def periods_of(table: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame({"partnership": table["partnership"], "year": table["year"],
                             "quarter": quarter.astype(object).where(quarter.notna(), None)})
     else:
-        dates = table["date"]
-        codes, distinct = pd.factorize(pd.Series(dates, dtype=object))
-        of = [periods.of_date(d) for d in distinct]
-        out = pd.DataFrame({"partnership": table["partnership"].to_numpy(dtype=object),
-                            "year": [of[c][0] if c >= 0 else None for c in codes],
-                            "quarter": [of[c][1] if c >= 0 else None for c in codes]})
+        # each distinct (partnership, date) once: a million bookings hold a few thousand of them
+        codes, distinct = pd.factorize(table["date"])
+        pcodes, names = pd.factorize(table["partnership"])
+        width = len(distinct) + 1
+        pairs = np.unique(pcodes.astype(np.int64) * width + (codes + 1))
+        of = [periods.of_date(d) for d in distinct] + [(None, None)]  # code -1 (no date): the last
+        out = pd.DataFrame({"partnership": np.asarray(names, dtype=object)[pairs // width],
+                            "year": [of[c - 1][0] for c in pairs % width],
+                            "quarter": [of[c - 1][1] for c in pairs % width]})
     return out.drop_duplicates().reset_index(drop=True)
 
 

@@ -89,7 +89,7 @@ def report_years(ds: Dataset) -> list[str]:
         if "year" in t:
             years |= {y for y in t["year"].dropna().unique()}
         elif "date" in t:
-            years |= {periods.of_date(d)[0] for d in pd.unique(t["date"].to_numpy(dtype=object)) if not pd.isna(d)}
+            years |= {periods.of_date(d)[0] for d in t["date"].unique() if not pd.isna(d)}
     return sorted(years)
 
 
