@@ -297,11 +297,7 @@ def _figures(args) -> int:
 def _reconcile(args) -> int:
     from wsp_analysis.calc import reconcile  # here: calc/ (see the imports above)
 
-    try:
-        year = periods.parse_year(args.year)
-        quarter = periods.parse_quarter(args.quarter) if args.quarter is not None else None
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    year, quarter = periods.parse_period(args.year, args.quarter)
     folder = paths.partnership_dir(args.partnership, args.data_dir)
     ds = dataset.load(folder)
     rows = reconcile.read(folder, ds.label)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from wsp_analysis.calc import stats
-from wsp_analysis.calc.rows import NAN, Block, num, objects, ratio, rows, slugs
+from wsp_analysis.calc.rows import NAN, Block, annual_and_quarterly, num, objects, ratio, rows, slugs
 from wsp_analysis.calc.spans import THIS, YTD, span_key, spans
 from wsp_analysis.data import periods
 
@@ -236,12 +236,7 @@ def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
 
 def figures(tables, req: pd.DataFrame) -> list[Block]:
     """Every audit figure of every request (see the module's docstring)."""
-    out = []
-    if req["quarter"].isna().any():
-        out += _annual(tables, req)
-    if req["quarter"].notna().any():
-        out += _quarterly(tables, req)
-    return out
+    return annual_and_quarterly(tables, req, _annual, _quarterly)
 
 
 def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wsp_analysis.calc.rows import Block, num, ratio, rows, slugs
+from wsp_analysis.calc.rows import Block, annual_and_quarterly, num, ratio, rows, slugs
 from wsp_analysis.calc.spans import THIS, YTD, spans, sum_over_spans
 from wsp_analysis.data.config import DEFAULT_THRESHOLDS, Thresholds  # noqa: F401 (the rules' thresholds)
 
@@ -251,12 +251,7 @@ def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
 
 def figures(tables, req: pd.DataFrame) -> list[Block]:
     """Every budget figure of every request (see the module's docstring)."""
-    out = []
-    if req["quarter"].isna().any():
-        out += _annual(tables, req)
-    if req["quarter"].notna().any():
-        out += _quarterly(tables, req)
-    return out
+    return annual_and_quarterly(tables, req, _annual, _quarterly)
 
 
 def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from wsp_analysis.calc.rows import Block, num, ratio, rows
+from wsp_analysis.calc.rows import Block, annual_and_quarterly, num, ratio, rows
 from wsp_analysis.calc.spans import PREV, THIS, YTD, span_key, spans, sum_over_spans
 from wsp_analysis.data import periods
 
@@ -116,10 +116,5 @@ def _quarterly(tables, req: pd.DataFrame) -> list[Block]:
 
 def figures(tables, req: pd.DataFrame) -> list[Block]:
     """Every referral figure of every request (see the module's docstring)."""
-    out = []
-    if req["quarter"].isna().any():
-        out += _annual(tables, req)
-    if req["quarter"].notna().any():
-        out += _quarterly(tables, req)
-    return out
+    return annual_and_quarterly(tables, req, _annual, _quarterly)
 

@@ -125,6 +125,17 @@ def one(id_: str, label: str, period: str, numerator, denominator, source: str, 
     return Figure(id_, label, period, value[0], unit, n[0], d[0], source, lo[0], hi[0])
 
 
+def annual_and_quarterly(tables, req: pd.DataFrame, annual, quarterly) -> list[Block]:
+    """A family's figures of every request: annual(tables, req) when a request is for a year, then
+    quarterly(tables, req) when one is for a quarter (each picks its own requests from `req`)."""
+    out = []
+    if req["quarter"].isna().any():
+        out += annual(tables, req)
+    if req["quarter"].notna().any():
+        out += quarterly(tables, req)
+    return out
+
+
 def from_figures(figs: list[Figure], partnership: str, report: str, span: str) -> Block:
     """A block of the figures one report's family computed one at a time, all of one span."""
     n = len(figs)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from wsp_analysis.errors import UsageError
+
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 QUARTER_MONTHS = {"Q1": "April to June", "Q2": "July to September", "Q3": "October to December", "Q4": "January to March"}
 _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
@@ -27,6 +29,15 @@ def parse_quarter(text: str) -> str:
     if s not in QUARTERS:
         raise ValueError(f'"{text}" is not a quarter (Q1, Q2, Q3 or Q4)')
     return s
+
+
+def parse_period(year: str, quarter: str | None = None) -> tuple[str, str | None]:
+    """(year, quarter) as parse_year and parse_quarter write them (quarter None when not given); UsageError,
+    saying what is wrong, for the command line's exit 2."""
+    try:
+        return parse_year(year), parse_quarter(quarter) if quarter else None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def start_year(year: str) -> int:

@@ -74,11 +74,7 @@ def render_benchmark(year: str, quarter: str | None = None, data_dir: str | Path
     folder, a folder in the way), DataValidationError (any partnership's data invalid: every problem; no
     kernel is started) or RunFailed (the run failed; the previous benchmark is untouched)."""
     started = time.monotonic()
-    try:
-        year = periods.parse_year(year)
-        quarter = periods.parse_quarter(quarter) if quarter else None
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    year, quarter = periods.parse_period(year, quarter)
     period = periods.period_label(year, quarter)
     nb_path = paths.notebook(NOTEBOOK)
     render.check_parameters(nb_path, ["year"] + (["quarter"] if quarter else []) + ["data_dir", "output_dir"])

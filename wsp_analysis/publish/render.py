@@ -196,11 +196,7 @@ def render(partnership: str, year: str, quarter: str | None = None, data_dir: st
     is untouched; NotebookFailed when the notebook raised, its kernel died or the deadline passed).
     """
     started = time.monotonic()
-    try:
-        year = periods.parse_year(year)
-        quarter = periods.parse_quarter(quarter) if quarter else None
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    year, quarter = periods.parse_period(year, quarter)
     if timeout is not None and not timeout > 0:
         raise UsageError(f"the timeout must be a number of seconds above 0, not {timeout!r}")
     period = periods.period_label(year, quarter)

@@ -32,7 +32,8 @@ from wsp_analysis.data import paths
 from wsp_analysis.errors import DataValidationError, Problem, UsageError
 from wsp_analysis.publish import files
 from wsp_analysis.returns.reader import CellProblem, ImportRefused, Sheet, canonical, read_workbook
-from wsp_analysis.returns.records import CsvFile, period_of, period_words, rows_words
+from wsp_analysis.data.table_checks import rows_words
+from wsp_analysis.returns.records import CsvFile, period_of, period_words
 
 HISTORY = ".history"
 LOG_FILE = "imports.csv"

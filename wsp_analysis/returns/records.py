@@ -40,17 +40,6 @@ def period_words(spec: schemas.Table, period: tuple) -> str:
     return f"{year} (whole year)" if "quarter" in spec.column_names else year
 
 
-def rows_words(rows: list[int]) -> str:
-    """2, 3, 4, 7 -> "rows 2-4 and 7"."""
-    rows = sorted(rows)
-    spans, start = [], rows[0]
-    for a, b in zip(rows, rows[1:] + [None]):
-        if b != a + 1:
-            spans.append(f"{start}-{a}" if a != start else f"{a}")
-            start = b
-    words = spans[0] if len(spans) == 1 else ", ".join(spans[:-1]) + " and " + spans[-1]
-    return f"row{'s' if len(rows) > 1 else ''} {words}"
-
 
 # --- CSV files, kept as written ---------------------------------------------------------------------
 
