@@ -229,3 +229,24 @@ def test_run_all_survives_a_dying_kernel_and_a_deadline(tmp_path):
         (logged,) = [line for line in lines if f" {run} in " in line]
         assert re.search(rf" {re.escape(run)} in {re.escape(row[2])} s: ", logged), logged
     assert len([line for line in lines if re.search(r"\d s\b", line)]) == 3
+
+
+def test_a_run_that_fails_at_once_leaves_no_thread_behind(tmp_path, monkeypatch):
+    """Bad data stops a report before its notebook runs, just after the kernel started: nothing the kernel's
+    client started may still be running, or raise in a thread, once the command has returned."""
+    import threading
+    import time
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "walsall", data / "walsall")
+    config = data / "walsall" / "partnership.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - Good\n", "  - Good\n  - good\n", 1),
+                      encoding="utf-8")
+    raised = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    before = threading.active_count()
+    for _ in range(3):
+        assert cli.main(["report", "--partnership", "walsall", "--year", YEAR, "--data-dir", str(data),
+                         "--output-dir", str(tmp_path / "out")]) == 2
+    time.sleep(0.5)  # a thread left starting would raise by now
+    assert raised == [] and threading.active_count() == before

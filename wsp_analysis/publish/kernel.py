@@ -67,7 +67,9 @@ class Kernel:
         while this process loads and checks the data, and the notebook's first cell then finds it done.
         A failure is silent here: the notebook's own import raises it, in its cell."""
         client = self.manager.blocking_client()
-        client.start_channels()
+        # the shell channel alone: a heartbeat thread would still be starting when a run that fails at
+        # once (bad data) closes the client, and then raise in its thread
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         client.execute(WARM_UP, silent=True, store_history=False)
         self.__dict__.setdefault("_warming", []).append(client)  # closed with the run's clients
 
