@@ -34,3 +34,14 @@ def test_previous_year_and_labels():
     assert periods.period_label("2023-24") == "2023-24"
     assert periods.period_label("2023-24", "Q3") == "2023-24-Q3"
     assert periods.describe("2023-24") == "2023-24 (1 April 2023 to 31 March 2024)"
+
+
+def test_of_dates_gives_each_dates_financial_year_and_quarter_and_none_where_blank():
+    from datetime import date
+
+    from wsp_analysis.data.periods import of_dates
+
+    # 31 March 2024 is the last day of 2023-24 (Q4); 1 April 2024 the first of 2024-25 (Q1)
+    years, quarters = of_dates([date(2024, 3, 31), date(2024, 4, 1), None, date(2024, 3, 31)])
+    assert list(years) == ["2023-24", "2024-25", None, "2023-24"]
+    assert list(quarters) == ["Q4", "Q1", None, "Q4"]

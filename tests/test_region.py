@@ -6,7 +6,7 @@ import pytest
 
 from wsp_analysis.data import load as dataset
 import synthetic
-from wsp_analysis.data.bookings import periods_of_dates
+from wsp_analysis.data.periods import of_dates
 
 RANGE = (200, 400)
 
@@ -46,7 +46,7 @@ def test_every_partnership_validates_with_bookings_in_the_range(region):
         ds = dataset.load(folder)  # every table, every rule, and training.csv's counts equal the bookings' sums
         assert ds.partnership.synthetic
         scales.add(ds.partnership.grade_scale)
-        years, _ = periods_of_dates(ds.bookings["date"])
+        years, _ = of_dates(ds.bookings["date"])
         per_year = {y: int((years == y).sum()) for y in synthetic.YEARS}
         assert all(RANGE[0] <= n <= RANGE[1] for n in per_year.values()), (folder.name, per_year)
         assert ds.bookings["booking_id"].is_unique

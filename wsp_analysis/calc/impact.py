@@ -34,13 +34,6 @@ TABLES = ("evaluations", "evaluation_shares")
 ALL = "All courses"
 
 
-def _years(e: pd.DataFrame) -> np.ndarray:
-    """The financial year of each evaluation's session date, each distinct date worked out once."""
-    codes, distinct = pd.factorize(pd.Series(e["date"], dtype=object))
-    years = np.array([periods.of_date(d)[0] for d in distinct], dtype=object)
-    return years[codes] if len(codes) else np.empty(0, dtype=object)
-
-
 KEYS = ["partnership", "report", "period", "span"]
 
 
@@ -49,7 +42,7 @@ def _evaluated(tables, req: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     of `reports` (partnership, report, period, span) each belongs to, and with those columns too."""
     this = spans(req, (THIS,), quarterly=False)[["partnership", "report", "year", "period", "span"]]
     this = this.reset_index(drop=True).assign(_report=lambda f: np.arange(len(f)))
-    e = tables["evaluations"].assign(year=lambda f: _years(f))
+    e = tables["evaluations"].assign(year=lambda f: periods.of_dates(f["date"])[0])
     return e.merge(this, on=["partnership", "year"]), this[KEYS]
 
 

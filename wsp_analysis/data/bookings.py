@@ -14,16 +14,6 @@ from wsp_analysis.data import periods
 SUMMARY_COLUMNS = ["year", "quarter", "events", "occurrences", "bookings", "cancellations", "attended", "no_shows"]
 
 
-def periods_of_dates(dates) -> tuple[np.ndarray, np.ndarray]:
-    """The financial year ("2023-24") and quarter ("Q1") of each date (datetime.date), as two object arrays
-    as long as `dates`; each distinct date is looked up once (periods.of_date)."""
-    codes, distinct = pd.factorize(pd.Series(dates, dtype=object))
-    years, quarters = np.empty(len(distinct), dtype=object), np.empty(len(distinct), dtype=object)
-    for i, d in enumerate(distinct):
-        years[i], quarters[i] = periods.of_date(d)
-    return years[codes], quarters[codes]
-
-
 def bookings_summary(bookings: pd.DataFrame) -> pd.DataFrame:
     """Counts per year and quarter from row-level bookings (bookings.csv as loaded: one row per booking
     request, with date, course, occurrence and status).

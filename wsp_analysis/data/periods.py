@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from wsp_analysis.errors import UsageError
 
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -56,6 +59,17 @@ def year_dates(year: str) -> tuple[date, date]:
     """First and last day of the financial year (1 April to 31 March)."""
     y = start_year(year)
     return date(y, 4, 1), date(y + 1, 3, 31)
+
+
+def of_dates(dates) -> tuple[np.ndarray, np.ndarray]:
+    """The financial year ("2023-24") and quarter ("Q1") of each date (datetime.date; None where blank), as
+    two object arrays as long as `dates`. Each distinct date is looked up once (of_date): a million
+    bookings hold a few thousand dates."""
+    codes, distinct = pd.factorize(pd.Series(dates, dtype=object))
+    found = [of_date(d) for d in distinct] + [(None, None)]  # code -1, a blank date, takes the last
+    years = np.array([y for y, _ in found], dtype=object)
+    quarters = np.array([q for _, q in found], dtype=object)
+    return years[codes], quarters[codes]
 
 
 def quarter_dates(year: str, quarter: str) -> tuple[date, date]:
