@@ -63,6 +63,18 @@ def _tile(area, headline, what, change, tone, why, verdict=None) -> Tile:
     return Tile(area, headline, what, change, tone, verdict or JUDGEMENTS[tone], why)
 
 
+def _tested(area: str, headline: str, what: str, said: str, change: float, pvalue: float, test: str,
+            moved: str, unclear: str) -> Tile:
+    """A tile judged by a test of its change: better (or needs attention) when the test finds more than
+    chance alone would explain, by the change's sign; else no clear change. `moved(better)` and `unclear`
+    are the reasons in words, the test's name and p-value (`test`) after them."""
+    if stats.significant(pvalue) and change:
+        better = change > 0
+        return _tile(area, headline, what, said, "fine" if better else "attention", f"{moved(better)} ({test})",
+                     "Better" if better else None)
+    return _tile(area, headline, what, said, "fine", f"{unclear} ({test})", "No clear change")
+
+
 def _suppressed(area: str, what: str) -> Tile:
     return _tile(area, fmt.CONFIDENTIAL, what, "Suppressed to protect confidentiality", "unknown",
                  "the counts are too small to publish")
@@ -91,14 +103,10 @@ def audits(reg: Register, year: str) -> Tile:
     said = sentence(change_in_points(change.value, before.value, prev))
     mix = get(reg, "audit.test.grade_mix", year)
     if known(mix):
-        test = f"Fisher's exact test, {p_value(mix.value)}"
-        if stats.significant(mix.value) and change.value:
-            better = change.value > 0
-            return _tile("Audits", fmt.pct(share.value), what, said, "fine" if better else "attention",
-                         f"grades moved by more than chance alone would explain ({test})",
-                         "Better" if better else None)
-        return _tile("Audits", fmt.pct(share.value), what, said, "fine",
-                     f"too few audits to tell whether the grade mix changed ({test})", "No clear change")
+        return _tested("Audits", fmt.pct(share.value), what, said, change.value, mix.value,
+                       f"Fisher's exact test, {p_value(mix.value)}",
+                       lambda better: "grades moved by more than chance alone would explain",
+                       "too few audits to tell whether the grade mix changed")
     whose = prev if before.denominator is None else year
     if change.value < 0:
         return _tile("Audits", fmt.pct(share.value), what, said, "watch",
@@ -127,14 +135,10 @@ def training(reg: Register, year: str) -> Tile:
     test = get(reg, "training.test.attendance_rate", year)
     if not known(test):
         return _tile("Training", fmt.pct(att.value), what, said, "unknown", "the change could not be tested")
-    words = f"two-proportion z-test, {p_value(test.value)}"
-    if stats.significant(test.value) and change.value:
-        better = change.value > 0
-        return _tile("Training", fmt.pct(att.value), what, said, "fine" if better else "attention",
-                     f"attendance {'rose' if better else 'fell'} by more than chance alone would explain ({words})",
-                     "Better" if better else None)
-    return _tile("Training", fmt.pct(att.value), what, said, "fine",
-                 f"a change this size could be chance alone ({words})", "No clear change")
+    return _tested("Training", fmt.pct(att.value), what, said, change.value, test.value,
+                   f"two-proportion z-test, {p_value(test.value)}",
+                   lambda better: f"attendance {'rose' if better else 'fell'} by more than chance alone would explain",
+                   "a change this size could be chance alone")
 
 
 def _referral_headline(reg: Register, period: str) -> Figure | None:
