@@ -10,6 +10,7 @@ others; messages show characters that would not print as escapes, so each is one
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -228,9 +229,15 @@ def _repeated_keys(done: dict[str, ColumnRead], rows: np.ndarray, spec: Table, w
             if done[c].broken.any():
                 k = k.copy()
                 k[done[c].broken] = None
-            keys[c] = pd.Series(k, dtype=object)
+            keys[c] = k
         else:
-            keys[c] = pd.Series(np.full(n, None, dtype=object), dtype=object)
+            keys[c] = np.full(n, None, dtype=object)
+    # The usual answer is "no key repeats": a set of the keys as Python values says so in one pass (a key's
+    # values are None for a blank, never NaN, so Python's equality is pandas'); the rows are found below.
+    plain = keys[spec.key[0]].tolist() if len(spec.key) == 1 else list(zip(*(k.tolist() for k in keys.values())))
+    if len(set(plain)) == n:
+        return []
+    keys = {c: pd.Series(k, dtype=object) for c, k in keys.items()}
     key_frame = pd.DataFrame(keys)
     dup = (keys[spec.key[0]].duplicated(keep="first") if len(spec.key) == 1 else
            key_frame.duplicated(keep="first")).to_numpy()
@@ -251,10 +258,7 @@ def _frame(done: dict[str, ColumnRead], rows: np.ndarray, spec: Table) -> pd.Dat
     In a text column a blank is None, or NaN where every value given is text."""
     n = len(rows)
     if not n:
-        frame = pd.DataFrame([], columns=["row", *spec.column_names])
-        for col in spec.columns:
-            frame[col.name] = frame[col.name].astype(col.dtype)
-        return frame
+        return _empty(tuple((col.name, col.dtype) for col in spec.columns)).copy()
     data: dict[str, object] = {"row": rows}
     for col in spec.columns:
         c = done.get(col.name)
@@ -263,11 +267,21 @@ def _frame(done: dict[str, ColumnRead], rows: np.ndarray, spec: Table) -> pd.Dat
         elif col.dtype != "object":
             data[col.name] = c.values
         elif c.broken.any():
-            data[col.name] = pd.Series(c.values.tolist()).astype(object)
+            data[col.name] = pd.Series(c.values.tolist(), dtype=object)
         else:
             values = c.values
             if None in c.kinds and c.kinds - {None} == {str}:
                 values = values.copy()
                 values[pd.isna(values)] = np.nan
-            data[col.name] = pd.Series(values, dtype=object)
+            data[col.name] = pd.Series(values, dtype=object)  # as given: a frame would infer text to pandas' str
     return pd.DataFrame(data)
+
+
+@functools.cache
+def _empty(columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """A table's frame with no records (`row` and each (name, dtype) column), built once per table layout:
+    a partnership may leave many tables empty, and building one column at a time costs more than the copy."""
+    frame = pd.DataFrame([], columns=["row", *(name for name, _ in columns)])
+    for name, dtype in columns:
+        frame[name] = frame[name].astype(dtype)
+    return frame
