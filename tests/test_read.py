@@ -267,7 +267,7 @@ def test_a_large_bookings_file_is_checked_at_each_cell(tmp_path):
 
 
 def test_training_cross_check_with_bookings_as_a_per_quarter_loop_gives_it():
-    """training_matches_bookings merges instead of looping over quarters: the same problems, in order."""
+    """training_matches_bookings reads each period once instead of looping over quarters: the same problems, in order."""
     def per_quarter(loaded, label):  # the loop it replaces
         out, training = [], loaded["training"]
         for _, s in bookings_summary(loaded["bookings"]).iterrows():

@@ -10,6 +10,7 @@ import pandas as pd
 
 from wsp_analysis.data import rules, units
 from wsp_analysis.data.bookings import bookings_summary
+from wsp_analysis.data.cells import is_missing
 from wsp_analysis.data.config import CONFIG_FILE, Partnership
 from wsp_analysis.errors import Problem
 
@@ -22,28 +23,32 @@ def training_matches_bookings(loaded: dict[str, pd.DataFrame], label: str) -> li
     summary = bookings_summary(loaded["bookings"])
     if summary.empty:
         return []
+    # A few rows a partnership: plain Python, as each row is read. The first training.csv row of a period
+    # is compared; training.csv may give the whole year instead, and its quarters then match no period.
     training = loaded["training"]
-    # training.csv may give the whole year instead: its quarters are then not comparable (no row matches)
-    t = training.drop_duplicates(["year", "quarter"])[["year", "quarter", "row", *CROSS_CHECKED]].copy()
-    # bookings.csv holds bookings only: walk-ins (attended without booking) are not among its attended rows
-    walk_ins = training.drop_duplicates(["year", "quarter"])["walk_ins"].astype("Float64")
-    t["attended"] = t["attended"].astype("Float64") - walk_ins.fillna(0)
-    t["walk_ins"] = walk_ins
-    both = summary.reset_index(drop=True).merge(t, on=["year", "quarter"], how="inner", suffixes=("", "_t"),
-                                                sort=False)
+    columns = ["year", "quarter", "row", *CROSS_CHECKED, "walk_ins"]
+    stated_for: dict[tuple, dict] = {}
+    for values in zip(*(training[c].tolist() for c in columns)):
+        record = dict(zip(columns, values))
+        stated_for.setdefault((record["year"], record["quarter"]), record)
     out = []
-    for col in CROSS_CHECKED:
-        stated = both[f"{col}_t"]
-        differs = stated.notna() & (stated.astype("Float64") != both[col].astype("Float64"))
-        for i in np.flatnonzero(differs.fillna(False).to_numpy(dtype=bool)):
-            r = both.iloc[i]
-            what = col.replace("_", "-")
-            if col == "attended" and not pd.isna(r["walk_ins"]):
-                what = f"attended from bookings (attended - {int(r['walk_ins']):,} walk-ins)"
-            out.append((i, CROSS_CHECKED.index(col), Problem(
-                f"{label}/training.csv", f"{int(stated.iloc[i]):,} {what} in {r['year']} "
-                f"{r['quarter']} but bookings.csv has {int(r[col]):,}", row=int(r["row"]), column=col)))
-    return [p for _, _, p in sorted(out, key=lambda t: (t[0], t[1]))]
+    for counted in summary.to_dict("records"):
+        stated = stated_for.get((counted["year"], counted["quarter"]))
+        if stated is None:
+            continue
+        walk_ins = stated["walk_ins"]
+        for col in CROSS_CHECKED:
+            value, what = stated[col], col.replace("_", "-")
+            if is_missing(value):
+                continue
+            if col == "attended" and not is_missing(walk_ins):
+                # bookings.csv holds bookings only: walk-ins (attended without booking) are not among its rows
+                value, what = value - walk_ins, f"attended from bookings (attended - {int(walk_ins):,} walk-ins)"
+            if value != counted[col]:
+                out.append(Problem(f"{label}/training.csv", f"{int(value):,} {what} in {counted['year']} "
+                                   f"{counted['quarter']} but bookings.csv has {int(counted[col]):,}",
+                                   row=int(stated["row"]), column=col))
+    return out
 
 
 def budgets_not_negative(loaded: dict[str, pd.DataFrame], partnership: Partnership, label: str) -> list[Problem]:
