@@ -232,10 +232,11 @@ def _repeated_keys(done: dict[str, ColumnRead], rows: np.ndarray, spec: Table, w
             keys[c] = k
         else:
             keys[c] = np.full(n, None, dtype=object)
-    # The usual answer is "no key repeats": a set of the keys as Python values says so in one pass (a key's
-    # values are None for a blank, never NaN, so Python's equality is pandas'); the rows are found below.
-    plain = keys[spec.key[0]].tolist() if len(spec.key) == 1 else list(zip(*(k.tolist() for k in keys.values())))
-    if len(set(plain)) == n:
+    # The usual answer is "no key repeats": a set of Python values says so in one pass (a key's values are
+    # None for a blank, never NaN, so Python's equality is pandas'). The key's last column (the most specific:
+    # a delegate, a line) is often unique alone, and then so is the key; else the whole key is looked at.
+    last = keys[spec.key[-1]].tolist()
+    if len(set(last)) == n or (len(spec.key) > 1 and len(set(zip(*(k.tolist() for k in keys.values())))) == n):
         return []
     keys = {c: pd.Series(k, dtype=object) for c, k in keys.items()}
     key_frame = pd.DataFrame(keys)
@@ -274,7 +275,7 @@ def _frame(done: dict[str, ColumnRead], rows: np.ndarray, spec: Table) -> pd.Dat
                 values = values.copy()
                 values[pd.isna(values)] = np.nan
             data[col.name] = pd.Series(values, dtype=object)  # as given: a frame would infer text to pandas' str
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)  # the columns are new arrays: no need to copy them into one block
 
 
 @functools.cache
