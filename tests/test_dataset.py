@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import REPO
 from wsp_analysis.data import load as dataset
 from wsp_analysis.errors import DataValidationError
 
@@ -194,6 +195,10 @@ def test_yaml_that_cannot_be_read_is_one_line(walsall_copy):
     found, _ = problems(walsall_copy)
     assert len(found) == 1 and found[0].startswith("data/walsall/partnership.yaml: is not valid YAML: ")
     assert found[0].endswith("(line 2, column 7)")
+    # PyYAML's own parser words the problem (libyaml, which reads valid files, would not name the tab)
+    (walsall_copy / "partnership.yaml").write_text("name: Walsall\n\tshort_name: W\n")
+    assert problems(walsall_copy)[0] == ["data/walsall/partnership.yaml: is not valid YAML: found character '\\t' "
+                                         "that cannot start any token (line 2, column 1)"]
     (walsall_copy / "partnership.yaml").write_bytes("name: Caf\u00e9\n".encode("cp1252"))
     assert problems(walsall_copy)[0] == ["data/walsall/partnership.yaml: is not UTF-8; save it as UTF-8 (any text "
                                          "editor can)"]
@@ -257,3 +262,13 @@ def test_a_bad_contact_or_glossary_is_refused_with_every_problem(walsall_copy):
     assert found_with("contact: unit@example.org\n") == [
         "data/walsall/partnership.yaml: contact must be a mapping of name and email or website (e.g. name: Business "
         "unit)"]
+
+
+@pytest.mark.parametrize("folder", sorted(p.parent.name for p in (REPO / "data").glob("*/partnership.yaml")))
+def test_partnership_yaml_reads_the_same_with_libyaml(folder):
+    """partnership.yaml is read with libyaml's parser where PyYAML has it: each committed file gives the same
+    mapping as PyYAML's own parser."""
+    import yaml
+
+    text = (REPO / "data" / folder / "partnership.yaml").read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text) != {}
