@@ -274,7 +274,8 @@ def _frame(done: dict[str, ColumnRead], rows: np.ndarray, spec: Table) -> pd.Dat
             if None in c.kinds and c.kinds - {None} == {str}:
                 values = values.copy()
                 values[pd.isna(values)] = np.nan
-            data[col.name] = pd.Series(values, dtype=object)  # as given: a frame would infer text to pandas' str
+            # as given (a frame would infer text to pandas' str), and not copied: the array is the frame's alone
+            data[col.name] = pd.Series(values, dtype=object, copy=False)
     return pd.DataFrame(data, copy=False)  # the columns are new arrays: no need to copy them into one block
 
 
