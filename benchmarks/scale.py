@@ -8,8 +8,9 @@ For each size, synthetic.region writes N partnerships x 5 years (data kept under
 present). Each repeat times, one after the other in this process, (a) pandas.read_csv of every CSV file of
 every partnership (dtype inference, no checks) and (b) wsp.load_all (every rule of every table, the
 cross-table checks) then wsp.every (every annual figure of every partnership and year); the table
-gives medians. Rows per second counts booking rows. Peak memory is the peak resident set size of a fresh
-process doing each once (/proc/self/status VmHWM, reset after the imports), and its growth over the
+gives medians, the ratio of the medians (total / read_csv) and "paired", the median of each repeat's own
+ratio (steadier when the machine's speed drifts during the run). Rows per second counts booking rows.
+Peak memory is the peak resident set size of a fresh process doing each once (/proc/self/status VmHWM, reset after the imports), and its growth over the
 process after imports.
 """
 from __future__ import annotations
@@ -151,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
              "total": statistics.median(total), "rss": rss, "grew": grew, "bare_rss": bare_rss,
              "bare_grew": bare_grew}
         r["ratio"] = r["total"] / r["bare"]
+        # each repeat's own ratio (ours against the bare read just before it): steadier than a ratio of medians
+        # when the machine's speed drifts during the run
+        r["paired"] = statistics.median(t / b for t, b in zip(total, t_bare))
         results.append(r)
         print(f"  {bookings:,} booking rows done: {r['total']:.2f} s (bare read_csv {r['bare']:.2f} s)", flush=True)
 
@@ -158,13 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.repeats} repeats each, medians; rows/s counts booking rows; peak = peak RSS of a fresh process "
           "(its growth after the imports in brackets)")
     head = (f"{'booking rows':>12} {'eval rows':>9} {'partn.':>6} {'files':>5} {'MB':>6} {'read_csv s':>10} "
-            f"{'load s':>7} {'figures s':>9} {'total s':>7} {'ratio':>5} {'rows/s':>9} {'read_csv rows/s':>15} "
+            f"{'load s':>7} {'figures s':>9} {'total s':>7} {'ratio':>5} {'paired':>6} {'rows/s':>9} "
+            f"{'read_csv rows/s':>15} "
             f"{'peak MB':>13} {'read_csv peak MB':>16}")
     print(head)
     print("-" * len(head))
     for r in results:
         print(f"{r['rows']:>12,} {r['evaluations']:>9,} {r['partnerships']:>6} {r['files']:>5} {r['mb']:>6.1f} "
               f"{r['bare']:>10.3f} {r['load']:>7.3f} {r['figures']:>9.3f} {r['total']:>7.3f} {r['ratio']:>5.2f} "
+              f"{r['paired']:>6.2f} "
               f"{r['rows'] / r['total']:>9,.0f} {r['rows'] / r['bare']:>15,.0f} "
               f"{r['rss']:>6.0f} ({r['grew']:>4.0f}) {r['bare_rss']:>9.0f} ({r['bare_grew']:>4.0f})")
     if len(results) > 1:
