@@ -10,8 +10,8 @@ every partnership (dtype inference, no checks) and (b) wsp.load_all (every rule 
 cross-table checks) then wsp.every (every annual figure of every partnership and year); the table
 gives medians, the ratio of the medians (total / read_csv) and "paired", the median of each repeat's own
 ratio (steadier when the machine's speed drifts during the run). Rows per second counts booking rows.
-Peak memory is the peak resident set size of a fresh process doing each once (/proc/self/status VmHWM, reset after the imports), and its growth over the
-process after imports.
+Peak memory is the peak resident set size of a fresh process doing each once (/proc/self/status VmHWM,
+reset after the imports), and its growth over the process after imports.
 """
 from __future__ import annotations
 
