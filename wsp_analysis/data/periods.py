@@ -1,6 +1,7 @@
 """UK financial years ("2023-24", April to March) and their quarters (Q1 = Apr-Jun ... Q4 = Jan-Mar)."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -94,6 +95,7 @@ def describe(year: str, quarter: str | None = None) -> str:
     return f"{name} ({first.day} {first:%B %Y} to {last.day} {last:%B %Y})"
 
 
+@functools.cache  # a region's tables share a few thousand dates, each looked up by every partnership
 def of_date(d: date) -> tuple[str, str]:
     """The financial year and quarter a date falls in: 2024-01-15 -> ("2023-24", "Q4")."""
     start = d.year if d.month >= 4 else d.year - 1
