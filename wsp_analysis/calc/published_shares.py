@@ -44,6 +44,11 @@ def _fragments(table: pd.DataFrame, column: str) -> dict[tuple[str, str], str]:
     return out
 
 
+def span_ids(frame: pd.DataFrame) -> pd.Series:
+    """Each row's "partnership|report|span": how a rate's block (one row per target) finds its published rows."""
+    return frame["partnership"] + "|" + frame["report"] + "|" + frame["span"]
+
+
 def training_shares(tables, targets: pd.DataFrame) -> pd.DataFrame:
     """The published training percentages of each target's span exactly (targets as calc.spans.spans gives
     them): the targets' columns, then measure (as typed), rate (the training.csv rate it is, or ""), frag (its
@@ -64,11 +69,11 @@ def fill_rates(block: Block, published: pd.DataFrame, rate: str, ids: pd.Series,
     """Where a rate's block (calc.rows, one row per target) has no value, the published percentage of its span
     (training_shares for the same targets), in place: value, no numerator, denominator or interval, its
     label saying it is a published percentage, its source training_shares.csv. `ids` keys each block row to
-    published's rows ("partnership|report|span" strings); `src` the training_shares.csv source per row."""
+    published's rows (span_ids); `src` the training_shares.csv source per row."""
     mine = published[published["rate"] == rate]
     if mine.empty:
         return
-    value = dict(zip(mine["partnership"] + "|" + mine["report"] + "|" + mine["span"], mine["value"]))
+    value = dict(zip(span_ids(mine), mine["value"]))
     found = np.array([value.get(i, np.nan) for i in ids], dtype=float)
     use = np.isnan(block["value"]) & ~np.isnan(found)
     if not use.any():

@@ -127,26 +127,32 @@ def _recorded(training: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def _counts_and_rates(tables, t: pd.DataFrame) -> tuple[list[Block], dict[str, Block]]:
-    """The counts' and rates' blocks (rates also by key, published percentages filled in where counts give
-    none)."""
-    src = pd.Series(np.where(t["from_events"].to_numpy(dtype=bool), tables.source(t["partnership"], "training_events"),
-                             tables.source(t["partnership"], "training")), index=t.index, dtype=object)
+def _sources(tables, t: pd.DataFrame) -> pd.Series:
+    """Each row's source: training_events.csv where the courses gave its counts, else training.csv."""
+    return pd.Series(np.where(t["from_events"].to_numpy(dtype=bool), tables.source(t["partnership"], "training_events"),
+                              tables.source(t["partnership"], "training")), index=t.index, dtype=object)
+
+
+def _counts(tables, t: pd.DataFrame, src: pd.Series) -> list[Block]:
+    """The counts' blocks, ORDER; an optional count only for the partnerships that record it."""
     recorded = _recorded(tables["training"])
     out = []
     for c in ORDER:
         r = t if c in COUNTS else t[np.array([c in recorded.get(p, ()) for p in t["partnership"]], dtype=bool)]
         out.append(rows(r, "training." + c + r["suffix"], _label(r, c) + r["when"], r["period"], r[c], "count",
                         source=src[r.index]))
-    published = published_shares.training_shares(tables, t)
-    ids = t["partnership"] + "|" + t["report"] + "|" + t["span"]
-    share_src = tables.source(t["partnership"], "training_shares")
-    rates = {}
+    return out
+
+
+def _rates(tables, t: pd.DataFrame, src: pd.Series, published: pd.DataFrame) -> dict[str, Block]:
+    """The rates' blocks by key, a published percentage (published_shares.training_shares, of these rows'
+    spans or more) filled in where the counts give none."""
+    ids, share_src = published_shares.span_ids(t), tables.source(t["partnership"], "training_shares")
+    out = {}
     for key, (n, d, _) in RATES.items():
-        b = ratio(t, "training." + key + t["suffix"], _label(t, key) + t["when"], t["period"], t[n], t[d], src)
-        published_shares.fill_rates(b, published, key, ids, share_src)
-        rates[key] = b
-    return out + list(rates.values()) + published_shares.other_measures(tables, published), rates
+        out[key] = ratio(t, "training." + key + t["suffix"], _label(t, key) + t["when"], t["period"], t[n], t[d], src)
+        published_shares.fill_rates(out[key], published, key, ids, share_src)
+    return out
 
 
 def _changes(cur: pd.DataFrame, before: pd.DataFrame, rates: dict[str, Block], src: pd.Series) -> list[Block]:
@@ -201,20 +207,22 @@ def _courses(tables, req: pd.DataFrame) -> list[Block]:
 def figures(tables, req: pd.DataFrame) -> list[Block]:
     """Every training figure of every request (see the module's docstring)."""
     t = totals(tables, req)
+    published = published_shares.training_shares(tables, t)
     # the year before (or the same quarter a year earlier) only when it has counts or published percentages
     prev = (t["which"] == PREV).to_numpy()
-    pub = published_shares.training_shares(tables, t[prev])
-    keyed = t["partnership"] + "|" + t["report"] + "|" + t["span"]
-    published = keyed.isin(set(pub["partnership"] + "|" + pub["report"] + "|" + pub["span"])).to_numpy()
-    shown = t[~prev | t[[*COUNTS, *OPTIONAL]].notna().any(axis=1).to_numpy() | published]
-    out, _ = _counts_and_rates(tables, shown)
+    has_published = published_shares.span_ids(t).isin(set(published_shares.span_ids(published))).to_numpy()
+    shown = t[~prev | t[[*COUNTS, *OPTIONAL]].notna().any(axis=1).to_numpy() | has_published]
+    src = _sources(tables, shown)
+    out = (_counts(tables, shown, src) + list(_rates(tables, shown, src, published).values())
+           + published_shares.other_measures(tables, published))
     annual = req[req["quarter"].isna()]
     if len(annual):
         a = totals(tables, annual, (THIS, PREV))
         cur = a[a["which"] == THIS].reset_index(drop=True).assign(prev=annual["prev"].to_numpy())
         before = a[a["which"] == PREV].reset_index(drop=True)
-        _, rates = _counts_and_rates(tables, pd.concat([cur, before], ignore_index=True))
-        out += _changes(cur, before, rates, tables.source(cur["partnership"], "training"))
+        both = pd.concat([cur, before], ignore_index=True)
+        out += _changes(cur, before, _rates(tables, both, _sources(tables, both), published),
+                        tables.source(cur["partnership"], "training"))
     return (out + _courses(tables, req) + training_courses.event_figures(tables, req)
             + training_courses.agency_figures(tables, req))
 
