@@ -21,7 +21,7 @@ import pandas as pd
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.rows import Block, num, rows
 from wsp_analysis.calc.spans import THIS, span_key, spans
-from wsp_analysis.calc.training_courses import unique_slugs
+from wsp_analysis.calc.training_courses import fragments
 from wsp_analysis.data import periods
 from wsp_analysis.data.training_tables import SHARE_RATES
 
@@ -33,15 +33,6 @@ def _keyed(table: pd.DataFrame) -> pd.DataFrame:
     q = table["quarter"].astype(object).where(table["quarter"].notna(), None)
     return table.assign(span=[span_key(y, (qq,) if qq else None) for y, qq in zip(table["year"], q)],
                         period=[periods.period_label(y, qq) for y, qq in zip(table["year"], q)])
-
-
-def _fragments(table: pd.DataFrame, column: str) -> dict[tuple[str, str], str]:
-    """(partnership, name) -> the name's id fragment, unique within the partnership."""
-    out = {}
-    for p in table["partnership"].unique():
-        names = table.loc[(table["partnership"] == p) & table[column].notna(), column]
-        out.update({(p, n): f for n, f in unique_slugs(names).items()})
-    return out
 
 
 def span_ids(frame: pd.DataFrame) -> pd.Series:
@@ -57,7 +48,7 @@ def training_shares(tables, targets: pd.DataFrame) -> pd.DataFrame:
     if s.empty or targets.empty:
         return pd.DataFrame(columns=[*targets.columns, "measure", "rate", "frag", "value"])
     k = _keyed(s)
-    frag = _fragments(s, "measure")
+    frag = fragments(s, "measure")
     k = k.assign(frag=[frag[(p, m)] for p, m in zip(k["partnership"], k["measure"])],
                  value=num(k["percent"]) / 100)
     k["rate"] = [SHARE_RATES.get(f, "") for f in k["frag"]]
@@ -97,6 +88,14 @@ def other_measures(tables, published: pd.DataFrame) -> list[Block]:
                  o["period"], o["value"], "proportion", source=src)]
 
 
+def _evaluation_ids(shares: pd.DataFrame, m: pd.DataFrame) -> list[str]:
+    """impact.published.<measure>[.<when>] for each row of `m` (partnership, measure, when; when blank or not
+    stated: no suffix), the fragments unique within each partnership's evaluation_shares.csv (`shares`)."""
+    mf, wf = fragments(shares, "measure"), fragments(shares, "when")
+    return ["impact.published." + mf[(p, me)] + (f".{wf[(p, w)]}" if isinstance(w, str) and w else "")
+            for p, me, w in zip(m["partnership"], m["measure"], m["when"])]
+
+
 def evaluation_figures(tables, req: pd.DataFrame) -> list[Block]:
     """impact.published.<measure>[.<when>] for every annual request's year and the quarters of it with rows."""
     e = tables["evaluation_shares"]
@@ -111,9 +110,7 @@ def evaluation_figures(tables, req: pd.DataFrame) -> list[Block]:
     m = m.reset_index(drop=True)
     m["span"] = m["own"]
     m["period"] = [periods.period_label(y, q if isinstance(q, str) else None) for y, q in zip(m["year"], m["quarter"])]
-    mf, wf = _fragments(e, "measure"), _fragments(e, "when")
-    ids = ["impact.published." + mf[(p, me)] + (f".{wf[(p, w)]}" if isinstance(w, str) else "")
-           for p, me, w in zip(m["partnership"], m["measure"], m["when"])]
+    ids = _evaluation_ids(e, m)
     n = num(m["respondents"])
     value = num(m["percent"]) / 100
     lo, hi = stats.wilson(value * n, n)  # at the published share: the count behind it is not published
@@ -135,8 +132,5 @@ def evaluation_details(tables, req: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     m = this[["partnership", "report", "year"]].merge(e[["partnership", "year", "measure", "when"]],
                                                       on=["partnership", "year"])
-    mf, wf = _fragments(e, "measure"), _fragments(e, "when")
-    m = m.assign(when=[w if isinstance(w, str) else "" for w in m["when"]])
-    m["base"] = ["impact.published." + mf[(p, me)] + (f".{wf[(p, w)]}" if w else "")
-                 for p, me, w in zip(m["partnership"], m["measure"], m["when"])]
+    m = m.assign(base=_evaluation_ids(e, m), when=[w if isinstance(w, str) else "" for w in m["when"]])
     return m[cols].drop_duplicates(["partnership", "report", "base"]).reset_index(drop=True)

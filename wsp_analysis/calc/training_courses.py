@@ -44,6 +44,16 @@ def unique_slugs(names) -> dict[str, str]:
     return out
 
 
+def fragments(table: pd.DataFrame, column: str) -> dict[tuple[str, str], str]:
+    """(partnership, name) -> the name's id fragment (unique_slugs), unique within the partnership; a blank
+    name has none."""
+    out = {}
+    for p in table["partnership"].unique():
+        names = table.loc[(table["partnership"] == p) & table[column].notna(), column]
+        out.update({(p, n): f for n, f in unique_slugs(names).items()})
+    return out
+
+
 def span_sums(table: pd.DataFrame, targets: pd.DataFrame, key: str, values, each_key: bool = False) -> pd.DataFrame:
     """The rows of `table` in each target's span (targets as calc.spans.spans gives them), summed per target
     and `key`: the targets' columns, then `key`, `values` (float; NaN where a row in the span has the cell
@@ -113,9 +123,8 @@ def event_figures(tables, req: pd.DataFrame) -> list[Block]:
     c = _events(tables, req)
     if c.empty:
         return []
-    frag = {p: unique_slugs(tables["training_events"].loc[tables["training_events"]["partnership"] == p, "course"])
-            for p in c["partnership"].unique()}
-    base = pd.Series(["training.event." + frag[p][n] for p, n in zip(c["partnership"], c["course"])], index=c.index)
+    frag = fragments(tables["training_events"], "course")
+    base = pd.Series(["training.event." + frag[(p, n)] for p, n in zip(c["partnership"], c["course"])], index=c.index)
     src = tables.source(c["partnership"], "training_events")
     name, y = c["course"], c["period"]
     return [
@@ -137,9 +146,8 @@ def agency_figures(tables, req: pd.DataFrame) -> list[Block]:
     a = _agencies(tables, req)
     if a.empty:
         return []
-    frag = {p: unique_slugs(tables["training_by_agency"].loc[tables["training_by_agency"]["partnership"] == p,
-                                                             "agency"]) for p in a["partnership"].unique()}
-    base = pd.Series(["training.agency." + frag[p][n] for p, n in zip(a["partnership"], a["agency"])], index=a.index)
+    frag = fragments(tables["training_by_agency"], "agency")
+    base = pd.Series(["training.agency." + frag[(p, n)] for p, n in zip(a["partnership"], a["agency"])], index=a.index)
     g = a.groupby(["partnership", "report"], sort=False)["attended"]
     total = g.transform("sum").where(g.transform("count") == g.transform("size"))
     src = tables.source(a["partnership"], "training_by_agency")
@@ -164,9 +172,8 @@ def details(tables, req: pd.DataFrame) -> dict[str, pd.DataFrame]:
         frame = pd.DataFrame({"partnership": s["partnership"].to_numpy(dtype=object),
                               "report": s["report"].to_numpy(dtype=object), key: s[key].to_numpy(dtype=object)})
         if len(s):
-            t = tables[table]
-            frag = {p: unique_slugs(t.loc[t["partnership"] == p, key]) for p in s["partnership"].unique()}
-            frame["base"] = [prefix + frag[p][n] for p, n in zip(s["partnership"], s[key])]
+            frag = fragments(tables[table], key)
+            frame["base"] = [prefix + frag[(p, n)] for p, n in zip(s["partnership"], s[key])]
         else:
             frame["base"] = pd.Series(dtype=object)
         if key == "course":
