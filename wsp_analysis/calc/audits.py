@@ -20,6 +20,7 @@ import pandas as pd
 
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.rows import NAN, Block, annual_and_quarterly, num, objects, ratio, rows, slugs
+from wsp_analysis.calc.rows import PUBLISHED as PUBLISHED_LABEL
 from wsp_analysis.calc.spans import THIS, YTD, span_key, spans
 from wsp_analysis.data import periods
 
@@ -80,8 +81,8 @@ def year_shares(tables) -> pd.DataFrame:
 
 def _published(f: pd.DataFrame, src) -> Block:
     """Shares published as percentages without counts (no count is invented, so no interval)."""
-    return rows(f, "audit.share." + f["slug"], "Share of audits graded " + f["grade"] + " (published percentage; "
-                "counts not published)", f["period"], f["share"], "proportion", source=src)
+    return rows(f, "audit.share." + f["slug"], "Share of audits graded " + f["grade"] + f" ({PUBLISHED_LABEL})",
+                f["period"], f["share"], "proportion", source=src)
 
 
 def _annual(tables, req: pd.DataFrame) -> list[Block]:

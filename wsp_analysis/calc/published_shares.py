@@ -19,13 +19,11 @@ import numpy as np
 import pandas as pd
 
 from wsp_analysis.calc import stats
-from wsp_analysis.calc.rows import Block, num, rows
+from wsp_analysis.calc.rows import PUBLISHED, PUBLISHED_MARK, Block, num, rows
 from wsp_analysis.calc.spans import THIS, span_key, spans
 from wsp_analysis.calc.training_courses import fragments
 from wsp_analysis.data import periods
 from wsp_analysis.data.training_tables import SHARE_RATES
-
-PUBLISHED = "published percentage; counts not published"
 
 
 def _keyed(table: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +113,7 @@ def evaluation_figures(tables, req: pd.DataFrame) -> list[Block]:
     value = num(m["percent"]) / 100
     lo, hi = stats.wilson(value * n, n)  # at the published share: the count behind it is not published
     when = [f", {w}" if isinstance(w, str) else "" for w in m["when"]]
-    said = [f"published percentage of {int(x):,} respondents; counts not published" if not np.isnan(x) else PUBLISHED
+    said = [f"{PUBLISHED_MARK} of {int(x):,} respondents; counts not published" if not np.isnan(x) else PUBLISHED
             for x in n]
     label = [f"Share of delegates reporting: {me}{w} ({s})" for me, w, s in zip(m["measure"], when, said)]
     return [rows(m, pd.Series(ids, dtype=object), pd.Series(label, dtype=object), m["period"], value, "proportion",

@@ -21,6 +21,10 @@ from wsp_analysis.calc.register import Figure, slug
 
 NAN = np.nan
 NUMBERS = ("value", "numerator", "denominator", "ci_low", "ci_high")
+# A share published without its counts says so in its label, in these words; the report tells such a share by
+# PUBLISHED_MARK (every published share's label has it, whatever else it says of the respondents).
+PUBLISHED_MARK = "published percentage"
+PUBLISHED = f"{PUBLISHED_MARK}; counts not published"
 Block = dict  # column name -> numpy array, every array the same length
 
 

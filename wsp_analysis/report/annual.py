@@ -11,6 +11,7 @@ in the year says so in one sentence, with no chart and no table.
 from __future__ import annotations
 
 from wsp_analysis.calc.register import Register, slug
+from wsp_analysis.calc.rows import PUBLISHED_MARK
 from wsp_analysis.data import periods
 from wsp_analysis.report import charts
 from wsp_analysis import format as fmt
@@ -29,9 +30,6 @@ __all__ = ["title", "audits", "training", "impact", "referrals", "budget", "acti
            "audit_years", "audit_details", "impact_table", "referral_details", "budget_details", "action_details",
            "section11_details"]
 
-PUBLISHED = "published percentage"  # words in the label of a share published without its counts
-
-
 def audit_years(reg: Register, year: str) -> list[str]:
     """The financial years up to `year` for which the register holds audit grade shares, oldest first."""
     return sorted({f.period for f in reg.find("audit.share.") if len(f.period) == 7 and f.period <= year})
@@ -48,7 +46,7 @@ def audits(reg: Register, year: str) -> Section:
     rows, intervals = [], {}
     for y in years:
         shares = [get(reg, f"audit.share.{slug(gr)}", y) for gr in scale]
-        published = any(s is not None and PUBLISHED in s.label for s in shares)
+        published = any(s is not None and PUBLISHED_MARK in s.label for s in shares)
         rows.append([y, *[s.value if s else None for s in shares], value(reg, "audit.graded", y),
                      "published percentages only" if published else "counts"])
         intervals.update({(y, gr): s.interval for gr, s in zip(scale, shares) if s is not None and s.interval})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wsp_analysis.calc import stats
 from wsp_analysis.calc.register import Register
+from wsp_analysis.calc.rows import PUBLISHED, PUBLISHED_MARK
 from wsp_analysis.data import periods
 from wsp_analysis import format as fmt
 from wsp_analysis.report.messages.common import (change_in_points, get, interval, known, no_data, number, of, p_value,
@@ -155,13 +156,12 @@ def impact(reg: Register, year: str) -> list[str]:
 
 # --- training as partnerships publish it: walk-ins, registrations, volume, courses, agencies, percentages -------
 
-PUBLISHED = "published percentage"  # in the label of a figure published without its counts (calc.published_shares)
 PUBLISHED_WORDS = "a published percentage; the counts are not published"
 
 
 def is_published(fig) -> bool:
     """Whether a share is a percentage published without its counts (no numerator; its label says so)."""
-    return known(fig) and fig.numerator is None and PUBLISHED in fig.label
+    return known(fig) and fig.numerator is None and PUBLISHED_MARK in fig.label
 
 
 def attendance_published(reg: Register, period: str, when: str = "") -> str | None:
@@ -267,7 +267,7 @@ def published_measures(reg: Register, period: str) -> list[str]:
     out = []
     for f in reg.find("training.published.", period):
         if not f.id.endswith(".ytd") and known(f):
-            measure = f.label.removesuffix(f" ({PUBLISHED}; counts not published)")
+            measure = f.label.removesuffix(f" ({PUBLISHED})")
             out.append(f"The published figure for {measure} is {fmt.pct(f.value)} (the counts are not published).")
     return out
 
