@@ -10,9 +10,9 @@ import dataclasses
 import re
 
 from wsp_analysis.calc.register import Register
-from wsp_analysis.data import periods
 from wsp_analysis.report import tables as datatables
 from wsp_analysis.report.messages.common import get, value
+from wsp_analysis.report.messages.training import published_evaluations
 
 COURSE_COLUMNS = ("Course", "Delivered by", "Sessions", "Places", "Attended", "Places filled", "Interval from",
                   "Interval to")
@@ -53,15 +53,8 @@ def agencies(reg: Register, period: str, when: str) -> datatables.DataTable:
 def evaluation(reg: Register, year: str) -> datatables.DataTable:
     """Evaluation published as shares of delegates: one row per measure, when asked, and period (the year, then
     each quarter with a value), with the number who responded and the 95% interval where published."""
-    d = reg.detail("impact.published")
-    rows = []
-    for measure, when, base in (zip(d["measure"], d["when"], d["base"]) if len(d) else ()):
-        for period in (year, *(periods.period_label(year, q) for q in periods.QUARTERS)):
-            f = get(reg, base, period)
-            if f is None:
-                continue
-            low, high = f.interval or (None, None)
-            rows.append([measure, when or None, period, f.value, f.denominator, low, high])
+    rows = [[measure, when or None, period, f.value, f.denominator, *(f.interval or (None, None))]
+            for measure, when, period, f in published_evaluations(reg, year)]
     return datatables.build(f"Training evaluation published as shares of delegates, {year}", rows,
                             ["Delegates reporting", "When asked", "Period", "Share", "Responded", "Interval from",
                              "Interval to"],

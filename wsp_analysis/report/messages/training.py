@@ -280,23 +280,32 @@ def breakdowns(reg: Register, period: str, when: str) -> list[str]:
         agencies(reg, period, when)
 
 
-def evaluation_shares(reg: Register, year: str) -> list[str]:
-    """Evaluation published as shares of delegates (more knowledge, a change in practice), for the year and
-    each quarter of it, with the respondents and the 95% interval where published."""
+def published_evaluations(reg: Register, year: str):
+    """(measure, when, period, figure) for each evaluation share published in the year (details
+    "impact.published"), the year's own first and then each quarter's; a figure the register has, missing or
+    not. `when` is "" where not stated."""
     d = reg.detail("impact.published")
-    out = []
     for measure, when, base in (zip(d["measure"], d["when"], d["base"]) if len(d) else ()):
         for period in (year, *(periods.period_label(year, q) for q in periods.QUARTERS)):
             f = get(reg, base, period)
-            if not known(f):
-                continue
-            msg = f"{fmt.pct(f.value)} of delegates reported {measure}" + (f", {when}" if when else "")
-            msg += f", in {period[-2:]}" if period != year else ""
-            if f.denominator is not None:
-                msg += (f": {fmt.count(f.denominator)} responded, and with that many the true share could plausibly "
-                        f"lie {interval(f)} ({PUBLISHED_WORDS})")
-            else:
-                msg += (" (a published percentage; neither the counts nor the number who responded are published, "
-                        "so its uncertainty cannot be given)")
-            out.append(msg + ".")
+            if f is not None:
+                yield measure, when, period, f
+
+
+def evaluation_shares(reg: Register, year: str) -> list[str]:
+    """Evaluation published as shares of delegates (more knowledge, a change in practice), for the year and
+    each quarter of it, with the respondents and the 95% interval where published."""
+    out = []
+    for measure, when, period, f in published_evaluations(reg, year):
+        if not known(f):
+            continue
+        msg = f"{fmt.pct(f.value)} of delegates reported {measure}" + (f", {when}" if when else "")
+        msg += f", in {period[-2:]}" if period != year else ""
+        if f.denominator is not None:
+            msg += (f": {fmt.count(f.denominator)} responded, and with that many the true share could plausibly "
+                    f"lie {interval(f)} ({PUBLISHED_WORDS})")
+        else:
+            msg += (" (a published percentage; neither the counts nor the number who responded are published, "
+                    "so its uncertainty cannot be given)")
+        out.append(msg + ".")
     return out
