@@ -296,20 +296,30 @@ def test_a_formatted_empty_cell_far_down_the_sheet_does_not_slow_the_import(blan
     assert seconds < 10, f"import took {seconds:.1f} s"  # about 1 s here; a minute before
 
 
-def test_a_failure_after_the_swap_puts_every_file_back(blank, tmp_path, triton_copy, monkeypatch):
-    path = returns(blank, tmp_path, Audits=AUDIT_Q1)
-    before = snapshot(triton_copy)
+def fail_after_swap(monkeypatch, partnership: Path, check) -> None:
+    """The import's load of `partnership` after the swap fails (the folder's first load checks it before; its
+    second runs after the swap), once `check(folder)` has looked at what the swap wrote."""
     real_load, calls = dataset.load, []
 
     def load_failing_after_swap(folder):
-        if Path(folder).resolve() == triton_copy.resolve():
+        if Path(folder).resolve() == partnership.resolve():
             calls.append(folder)
-        if len(calls) == 2:  # the folder's first load checks it before; its second runs after the swap
-            assert (Path(folder) / "audits.csv").read_text().count(NEW) == 3  # the new rows were in place
+        if len(calls) == 2:
+            check(Path(folder))
             raise DataValidationError([])
         return real_load(folder)
 
     monkeypatch.setattr(importer.dataset, "load", load_failing_after_swap)
+
+
+def test_a_failure_after_the_swap_puts_every_file_back(blank, tmp_path, triton_copy, monkeypatch):
+    path = returns(blank, tmp_path, Audits=AUDIT_Q1)
+    before = snapshot(triton_copy)
+
+    def swapped(folder):
+        assert (folder / "audits.csv").read_text().count(NEW) == 3  # the new rows were in place
+
+    fail_after_swap(monkeypatch, triton_copy, swapped)
     with pytest.raises(importer.ImportRefused) as e:
         importer.import_workbook(path, "triton", triton_copy.parent)
     assert "every file was put back as it was" in e.value.report()
@@ -334,17 +344,11 @@ def test_an_optional_table_the_folder_lacks_is_created_by_the_import(blank, tmp_
 def test_a_failure_after_the_swap_removes_an_optional_table_it_created(blank, tmp_path, triton_copy, monkeypatch):
     path = returns(blank, tmp_path, Training_events=EVENTS)
     before = snapshot(triton_copy)
-    real_load, calls = dataset.load, []
 
-    def load_failing_after_swap(folder):
-        if Path(folder).resolve() == triton_copy.resolve():
-            calls.append(folder)
-        if len(calls) == 2:
-            assert (Path(folder) / "training_events.csv").is_file()  # written by the swap
-            raise DataValidationError([])
-        return real_load(folder)
+    def swapped(folder):
+        assert (folder / "training_events.csv").is_file()  # written by the swap
 
-    monkeypatch.setattr(importer.dataset, "load", load_failing_after_swap)
+    fail_after_swap(monkeypatch, triton_copy, swapped)
     with pytest.raises(importer.ImportRefused):
         importer.import_workbook(path, "triton", triton_copy.parent)
     assert snapshot(triton_copy) == before  # no training_events.csv left behind
