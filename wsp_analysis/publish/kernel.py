@@ -20,12 +20,18 @@ from jupyter_core.utils import run_sync
 
 
 class _Manager(AsyncKernelManager):
-    """Remembers the clients nbclient makes, so their channels can be closed after each run (nbclient
-    leaves them open when it did not start the kernel, and each holds a heartbeat thread)."""
+    """Remembers the clients made of it (nbclient's, and Kernel.warm's), so their channels can be closed
+    after each run (nbclient leaves them open when it did not start the kernel, and each holds a heartbeat
+    thread)."""
 
     def client(self, **kwargs):
-        made = super().client(**kwargs)
-        self.__dict__.setdefault("_made", []).append(made)
+        return self._remember(super().client(**kwargs))
+
+    def blocking_client(self):
+        return self._remember(super().blocking_client())
+
+    def _remember(self, made):
+        self.__dict__.setdefault("_made", []).append(made)  # a traitlets class: no __init__ of our own
         return made
 
     def close_clients(self) -> None:
@@ -70,8 +76,7 @@ class Kernel:
         # the shell channel alone: a heartbeat thread would still be starting when a run that fails at
         # once (bad data) closes the client, and then raise in its thread
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        client.execute(WARM_UP, silent=True, store_history=False)
-        self.__dict__.setdefault("_warming", []).append(client)  # closed with the run's clients
+        client.execute(WARM_UP, silent=True, store_history=False)  # closed with the run's clients
 
     def alive(self) -> bool:
         """Whether the kernel process is still running."""
@@ -134,19 +139,10 @@ class Kernel:
         """Close the clients the run made (and warm's), and count the run."""
         self.runs += 1
         self.manager.close_clients()
-        self._close_warming()
-
-    def _close_warming(self) -> None:
-        for client in self.__dict__.pop("_warming", []):
-            try:
-                client.stop_channels()
-            except Exception:  # the kernel may have died; the client holds nothing then
-                pass
 
     def shutdown(self) -> None:
         """Stop the kernel and remove its log."""
         self.manager.close_clients()
-        self._close_warming()
         try:
             if self.alive():
                 run_sync(self.manager.shutdown_kernel)(now=True)
