@@ -223,14 +223,20 @@ def volume(reg: Register, period: str) -> str | None:
     return sentence("; ".join(parts)) + "." if parts else None
 
 
+def _known_by_name(reg: Register, detail, column: str, suffix: str, period: str) -> list[tuple[str, object]]:
+    """(name, figure) for each row of a detail (its `column` names it, its `base` begins its figure ids) whose
+    figure base + suffix has a value in the period."""
+    named = [(name, get(reg, f"{base}{suffix}", period)) for name, base in zip(detail[column], detail["base"])]
+    return [(name, f) for name, f in named if known(f)]
+
+
 def courses(reg: Register, period: str, when: str) -> list[str]:
     """Each course's fill rate in a sentence (one course), or the range across them; or that the figures by
     course are not available for the period `when` ("2023-24", "Q3")."""
     d = reg.detail("training.events")
     if d.empty:
         return []
-    fills = [(name, get(reg, f"{base}.fill_rate", period)) for name, base in zip(d["course"], d["base"])]
-    fills = [(name, f) for name, f in fills if known(f)]
+    fills = _known_by_name(reg, d, "course", ".fill_rate", period)
     if not fills:
         if any(known(get(reg, f"{b}.attended", period)) for b in d["base"]):
             return []
@@ -252,8 +258,7 @@ def agencies(reg: Register, period: str, when: str) -> list[str]:
     d = reg.detail("training.agencies")
     if d.empty:
         return []
-    shares = [(name, get(reg, f"{base}.share", period)) for name, base in zip(d["agency"], d["base"])]
-    shares = [(name, f) for name, f in shares if known(f)]
+    shares = _known_by_name(reg, d, "agency", ".share", period)
     if not shares:
         return [f"Training attendance by agency for {when} is not available {fmt.NOT_AVAILABLE}: an agency's count "
                 "is missing for part of the period."]
